@@ -1,0 +1,74 @@
+//===- SfToLinalg.cpp - the sf-to-linalg pass -----------------------------===//
+//
+// Owns the conversion target and the type converter; each op family adds its
+// patterns from its own file (Elementwise.cpp, Structured.cpp, ...).
+//
+//===----------------------------------------------------------------------===//
+#include "strataflow/SfDialect.h"
+#include "strataflow/SfPasses.h"
+#include "strataflow/SfToLinalg.h"
+
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::sf {
+#define GEN_PASS_DEF_SFTOLINALG
+#include "strataflow/SfPasses.h.inc"
+} // namespace mlir::sf
+
+using namespace mlir;
+using namespace mlir::sf;
+
+namespace {
+/// Unsigned integers become signless (arith works on signless integers; the
+/// sf op that needs the sign, e.g. a ui8 division, picks unsigned arith ops).
+class SfTypeConverter : public TypeConverter {
+public:
+  SfTypeConverter() {
+    addConversion([](Type type) { return type; });
+    addConversion([](IntegerType type) -> Type {
+      return IntegerType::get(type.getContext(), type.getWidth());
+    });
+    addConversion([this](RankedTensorType type) -> Type {
+      return type.clone(convertType(type.getElementType()));
+    });
+    auto cast = [](OpBuilder &b, Type type, ValueRange inputs,
+                   Location loc) -> Value {
+      return b.create<UnrealizedConversionCastOp>(loc, type, inputs)
+          .getResult(0);
+    };
+    addSourceMaterialization(cast);
+    addTargetMaterialization(cast);
+  }
+};
+
+struct SfToLinalgPass : public sf::impl::SfToLinalgBase<SfToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    SfTypeConverter converter;
+    RewritePatternSet patterns(context);
+    populateElementwiseToLinalgPatterns(converter, patterns);
+    populateStructuredToLinalgPatterns(converter, patterns);
+    populateReductionToLinalgPatterns(converter, patterns);
+    populateShapeToLinalgPatterns(converter, patterns);
+    populateControlFlowToScfPatterns(converter, patterns);
+    populateStateToMemrefPatterns(converter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateCallOpTypeConversionPattern(patterns, converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+
+    ConversionTarget target(*context);
+    target.addIllegalDialect<SfDialect>();
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType()) &&
+             converter.isLegal(&op.getBody());
+    });
+    if (failed(applyPartialConversion(getOperation(), target,
+                                      std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,10 @@
+//===- State.cpp ----------------------------------------------------------===//
+#include "Common.h"
+#include "strataflow/SfDialect.h"
+#include "strataflow/SfToLinalg.h"
+
+using namespace mlir;
+using namespace mlir::sf;
+
+void sf::populateStateToMemrefPatterns(TypeConverter &converter,
+                                  RewritePatternSet &patterns) {}

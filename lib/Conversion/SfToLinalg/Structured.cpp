@@ -1,0 +1,10 @@
+//===- Structured.cpp ----------------------------------------------------------===//
+#include "Common.h"
+#include "strataflow/SfDialect.h"
+#include "strataflow/SfToLinalg.h"
+
+using namespace mlir;
+using namespace mlir::sf;
+
+void sf::populateStructuredToLinalgPatterns(TypeConverter &converter,
+                                  RewritePatternSet &patterns) {}

@@ -1,0 +1,65 @@
+"""NumPy arrays <-> MLIR memref descriptors (the C interface of compiled code).
+
+A ranked memref crosses the boundary as
+``{allocated*, aligned*, offset, sizes[rank], strides[rank]}``. Inputs point at
+the NumPy data (no copy); results are buffers the compiled code allocated and
+hands over, adopted by NumPy without a copy and freed when the array dies.
+"""
+from __future__ import annotations
+
+import ctypes
+import functools
+import weakref
+
+import numpy as np
+
+_libc = ctypes.CDLL(None)
+_libc.free.argtypes = [ctypes.c_void_p]
+_libc.free.restype = None
+
+
+@functools.lru_cache(maxsize=None)
+def descriptor_type(rank: int) -> type[ctypes.Structure]:
+    """The ctypes struct of a rank-`rank` memref descriptor."""
+    fields = [
+        ("allocated", ctypes.c_void_p),
+        ("aligned", ctypes.c_void_p),
+        ("offset", ctypes.c_int64),
+    ]
+    if rank:
+        fields += [("sizes", ctypes.c_int64 * rank), ("strides", ctypes.c_int64 * rank)]
+    return type(f"MemRef{rank}D", (ctypes.Structure,), {"_fields_": fields})
+
+
+def to_descriptor(array: np.ndarray) -> ctypes.Structure:
+    """A descriptor viewing `array`'s data (which must stay alive)."""
+    desc = descriptor_type(array.ndim)()
+    ptr = array.ctypes.data
+    desc.allocated = ptr
+    desc.aligned = ptr
+    desc.offset = 0
+    if array.ndim:
+        itemsize = array.itemsize
+        desc.sizes[:] = array.shape
+        desc.strides[:] = [s // itemsize for s in array.strides]
+    return desc
+
+
+def adopt(desc: ctypes.Structure, dtype: np.dtype, rank: int) -> np.ndarray:
+    """Wraps a returned descriptor as an ndarray that frees it when collected."""
+    shape = tuple(desc.sizes) if rank else ()
+    dtype = np.dtype(dtype)
+    n = int(np.prod(shape, dtype=np.int64))
+    if n == 0 or not desc.aligned:
+        if desc.allocated:
+            _libc.free(desc.allocated)
+        return np.empty(shape, dtype)
+    strides = tuple(s * dtype.itemsize for s in desc.strides) if rank else ()
+    start = desc.aligned + desc.offset * dtype.itemsize
+    span = 1 + sum((d - 1) * abs(s) for d, s in zip(shape, strides)) // dtype.itemsize
+    raw = (ctypes.c_byte * (span * dtype.itemsize)).from_address(start)
+    flat = np.frombuffer(raw, dtype=dtype, count=span)
+    array = np.lib.stride_tricks.as_strided(flat, shape=shape, strides=strides)
+    allocated = desc.allocated
+    weakref.finalize(raw, _libc.free, allocated)
+    return array

@@ -1,0 +1,56 @@
+"""The lowering ladder: `sf` -> `linalg` -> `loops` -> `llvm`.
+
+Each stage is a named C++ pipeline (lib/Transforms/Pipelines.cpp), so what
+Python prints is exactly what `sf-opt --sf-lower-to-<stage>` prints.
+"""
+from __future__ import annotations
+
+from mlir import ir
+from mlir.passmanager import PassManager
+
+from strataflow.framework.errors import CompilationError
+
+STAGES = ("sf", "linalg", "loops", "llvm")
+_PIPELINES = {
+    "linalg": "sf-lower-to-linalg",
+    "loops": "sf-lower-to-loops",
+    "llvm": "sf-lower-to-llvm",
+}
+
+
+def run_pipeline(module: ir.Module, pipeline: str) -> None:
+    """Runs a textual pass pipeline on `module` in place.
+
+    MLIR diagnostics are collected and raised as one `CompilationError`
+    (with locations) instead of being printed to stderr.
+    """
+    ctx = module.context
+    diagnostics: list[str] = []
+
+    def handler(d: ir.Diagnostic) -> bool:
+        diagnostics.append(f"{d.location}: {d.message}")
+        diagnostics.extend(f"  note: {n.location}: {n.message}" for n in d.notes)
+        return True
+
+    handle = ctx.attach_diagnostic_handler(handler)
+    try:
+        pm = PassManager.parse(f"builtin.module({pipeline})", context=ctx)
+        pm.run(module.operation)
+    except ir.MLIRError as e:
+        details = "\n".join(diagnostics) or str(e)
+        raise CompilationError(f"pipeline '{pipeline}' failed:\n{details}") from None
+    finally:
+        handle.detach()
+
+
+def lower(module: ir.Module, stage: str) -> ir.Module:
+    """Returns a copy of `module` (at stage `sf`) lowered to `stage`.
+
+    >>> lower(m, "linalg")  # doctest: +SKIP
+    """
+    if stage not in STAGES:
+        raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")
+    copy = ir.Module.parse(str(module), context=module.context)
+    if stage != "sf":
+        run_pipeline(copy, _PIPELINES[stage])
+    return copy

@@ -1,0 +1,1 @@
+"""MLIR Python op builders for the `sf` dialect (generated from ODS)."""
