@@ -27,7 +27,7 @@ constexpr const char *kToLoops =
 constexpr const char *kToLLVM =
     "scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},"
     "convert-vector-to-llvm,lower-affine,convert-scf-to-cf,"
-    "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
+    "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
     "convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,"
     "reconcile-unrealized-casts";
