@@ -134,3 +134,24 @@ def test_argmax_dynamic_dims():
         x = random_array(RNG, shape, "f32")
         (y,) = f(x)
         np.testing.assert_array_equal(y, np.argmax(x, axis=0))
+
+
+def softmax_reference(x, axis):
+    shifted = x.astype(np.float64) - np.max(x, axis=axis, keepdims=True)
+    return np.exp(shifted) / np.sum(np.exp(shifted), axis=axis, keepdims=True)
+
+
+@pytest.mark.parametrize("axis", [-1, 0, 1])
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax_matches_numpy(op, axis):
+    x_type = tensor_type((None, 6, None), "f32")
+    f = compile_op(f"sf.{op} %a0 axis {axis} : {x_type}", [x_type], x_type)
+    for shape in [(2, 6, 5), (1, 6, 1)]:
+        # Large magnitudes: without the max subtraction exp overflows.
+        x = random_array(RNG, shape, "f32") * 100
+        (y,) = f(x)
+        expected = softmax_reference(x, axis)
+        if op == "log_softmax":
+            shifted = x.astype(np.float64) - np.max(x, axis=axis, keepdims=True)
+            expected = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        np.testing.assert_allclose(y, expected, rtol=1e-5, atol=1e-6)
