@@ -16,7 +16,6 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
-#include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -247,7 +246,7 @@ constexpr StringLiteral kPackMarker = "sf.packed_rhs";
 ///   %b3 = tensor.expand_shape %b [[0], [1, 2]]      : KxN -> Kx(N/c)xc
 ///   %bp = linalg.generic {transpose d0<->d1} %b3    :    -> (N/c)xKxc
 ///   %c3 = tensor.expand_shape %c [[0], [1, 2]]      : MxN -> Mx(N/c)xc
-///   %r3 = linalg.generic (m, no, ni, k) A[m,k] Bp[no,k,ni] C3[m,no,ni]
+///   %r3 = linalg.contract (m, no, ni, k) A[m,k] Bp[no,k,ni] C3[m,no,ni]
 ///   %r  = tensor.collapse_shape %r3 [[0], [1, 2]]
 void packMatmulRhs(RewriterBase &rewriter, linalg::MatmulOp op,
                    int64_t cols) {
@@ -260,7 +259,9 @@ void packMatmulRhs(RewriterBase &rewriter, linalg::MatmulOp op,
   Value c = op.getDpsInitOperand(0)->get();
   auto bType = cast<RankedTensorType>(b.getType());
   auto cType = cast<RankedTensorType>(c.getType());
-  if (!bType.hasStaticShape() || !cType.hasStaticShape())
+  if (!bType.hasStaticShape() || !cType.hasStaticShape() ||
+      getElementTypeOrSelf(a.getType()) != bType.getElementType() ||
+      bType.getElementType() != cType.getElementType())
     return;
   int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
   int64_t m = cType.getDimSize(0);
@@ -291,24 +292,13 @@ void packMatmulRhs(RewriterBase &rewriter, linalg::MatmulOp op,
 
   auto c3Type = RankedTensorType::get({m, n / cols, cols}, cType.getElementType());
   auto c3 = tensor::ExpandShapeOp::create(rewriter, loc, c3Type, c, splitLast);
-  Block *body = op.getBlock();
-  auto matmul = linalg::GenericOp::create(
-      rewriter, loc, c3Type, ValueRange{a, packed.getResult(0)}, ValueRange{c3},
-      ArrayRef<AffineMap>{AffineMap::get(4, 0, {d0, d3}, ctx),
-                          AffineMap::get(4, 0, {d1, d3, d2}, ctx),
-                          AffineMap::get(4, 0, {d0, d1, d2}, ctx)},
-      ArrayRef<utils::IteratorType>{par, par, par,
-                                    utils::IteratorType::reduction},
-      [&](OpBuilder &builder, Location l, ValueRange args) {
-        IRMapping mapping;
-        mapping.map(body->getArguments(), args);
-        for (Operation &inner : body->without_terminator())
-          builder.clone(inner, mapping);
-        SmallVector<Value> yielded;
-        for (Value v : body->getTerminator()->getOperands())
-          yielded.push_back(mapping.lookupOrDefault(v));
-        linalg::YieldOp::create(builder, l, yielded);
-      });
+  // linalg.contract (not a generic) so that it vectorizes to vector.contract.
+  auto matmul = linalg::ContractOp::create(
+      rewriter, loc, TypeRange{c3Type}, ValueRange{a, packed.getResult(0)},
+      ValueRange{c3},
+      rewriter.getAffineMapArrayAttr({AffineMap::get(4, 0, {d0, d3}, ctx),
+                                      AffineMap::get(4, 0, {d1, d3, d2}, ctx),
+                                      AffineMap::get(4, 0, {d0, d1, d2}, ctx)}));
   rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
       op, cType, matmul.getResult(0), splitLast);
 }
