@@ -537,7 +537,10 @@ struct SfCpuTileAndVectorizePass
       linalg::populateDecomposeConvolutionPatterns(p);
     });
 
-    // 4. Vectors, subset folding and accumulators in registers.
+    // 4. Vectors, subset folding and accumulators in registers. Hoisting
+    //    tensor slices first lets windowed ops (whose output tile is sliced
+    //    again by the 1-D decomposition) keep a plain tile as loop carry.
+    hoistAccumulators(rewriter, func);
     vectorizeAll(rewriter, func);
     applyWithCanonicalization(func, [](RewritePatternSet &p) {
       vector::populateVectorTransferPermutationMapLoweringPatterns(p);
