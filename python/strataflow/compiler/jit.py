@@ -6,7 +6,9 @@
 Every public function gets `llvm.emit_c_interface`; arguments are passed as
 memref descriptors pointing at the NumPy data and results come back as
 buffers owned by the caller (the deallocation pipeline guarantees that, by
-cloning where a result would alias an argument or a constant).
+cloning where a result would alias an argument or a constant). Tensor
+arguments are never written; a `!sf.variable<T>` argument takes a NumPy
+array that the function updates in place.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
 from strataflow import config
-from strataflow.compiler import cache, host, memref
+from strataflow.compiler import cache, host, memref, runtime
 from strataflow.compiler.pipeline import pipeline_name
 from strataflow.framework.errors import CompilationError, InvalidArgumentError
 
@@ -47,15 +49,28 @@ def numpy_dtype(element_type: ir.Type) -> np.dtype:
 
 @dataclass(frozen=True)
 class TensorSig:
-    """Static facts of one argument/result: dtype and shape (None = dynamic)."""
+    """Static facts of one argument/result: dtype and shape (None = dynamic);
+    `variable` for a `!sf.variable<T>` argument (updated in place)."""
 
     dtype: np.dtype
     shape: tuple
+    variable: bool = False
 
     @classmethod
-    def of(cls, t: ir.RankedTensorType) -> "TensorSig":
-        shape = tuple(None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank))
-        return cls(numpy_dtype(t.element_type), shape)
+    def of(cls, t: ir.Type) -> "TensorSig":
+        value_type = _variable_value_type(t)
+        rt = ir.RankedTensorType(value_type or t)
+        shape = tuple(None if rt.is_dynamic_dim(i) else rt.shape[i] for i in range(rt.rank))
+        return cls(numpy_dtype(rt.element_type), shape, value_type is not None)
+
+
+def _variable_value_type(t: ir.Type) -> ir.Type | None:
+    """T of `!sf.variable<T>`, None for other types."""
+    text = str(t)
+    prefix = "!sf.variable<"
+    if not text.startswith(prefix):
+        return None
+    return ir.Type.parse(text[len(prefix):-1], context=t.context)
 
 
 def _runtime_lib(name: str) -> str:
@@ -95,7 +110,11 @@ def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     libs = [_runtime_lib("libmlir_c_runner_utils.so")]
     if _uses_async_runtime(llvm_module):
         libs.append(_runtime_lib("libmlir_async_runtime.so"))
-    return ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
+    engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
+    # Once per engine, before its first lookup generates code (engines are
+    # shared through the compile cache).
+    runtime.register(engine)
+    return engine
 
 
 class CompiledFunction:
@@ -107,8 +126,8 @@ class CompiledFunction:
         func = _find_func(module, name)
         ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
         self.name = name
-        self.inputs = [TensorSig.of(ir.RankedTensorType(t)) for t in ftype.inputs]
-        self.outputs = [TensorSig.of(ir.RankedTensorType(t)) for t in ftype.results]
+        self.inputs = [TensorSig.of(t) for t in ftype.inputs]
+        self.outputs = [TensorSig.of(t) for t in ftype.results]
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get(module.context)
         self._engine = cache.compiled_engine(
             module, jit_pipeline(optimize), _build_engine, opt_level
@@ -150,7 +169,10 @@ class CompiledFunction:
 
     def _check(self, index: int, array) -> np.ndarray:
         sig = self.inputs[index]
-        a = np.ascontiguousarray(array, dtype=sig.dtype)
+        if sig.variable:
+            a = _check_variable(self.name, index, array, sig.dtype)
+        else:
+            a = np.ascontiguousarray(array, dtype=sig.dtype)
         if a.ndim != len(sig.shape) or any(
             d is not None and d != n for d, n in zip(sig.shape, a.shape)
         ):
@@ -159,6 +181,24 @@ class CompiledFunction:
                 f"expected {tuple('?' if d is None else d for d in sig.shape)}"
             )
         return a
+
+
+def _check_variable(name: str, index: int, array, dtype: np.dtype) -> np.ndarray:
+    """A variable's array is written in place, so it is taken exactly as is."""
+    if not isinstance(array, np.ndarray):
+        raise InvalidArgumentError(
+            f"{name}: argument {index} is a variable; pass a NumPy array "
+            f"(updated in place), got {type(array).__name__}"
+        )
+    if array.dtype != dtype:
+        raise InvalidArgumentError(
+            f"{name}: variable argument {index} has dtype {array.dtype}, expected {dtype}"
+        )
+    if not array.flags.c_contiguous or not array.flags.writeable:
+        raise InvalidArgumentError(
+            f"{name}: variable argument {index} must be a C-contiguous, writeable array"
+        )
+    return array
 
 
 def _find_func(module: ir.Module, name: str):
