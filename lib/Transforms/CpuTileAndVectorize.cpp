@@ -150,8 +150,9 @@ Schedule makeSchedule(linalg::LinalgOp op, const CpuTarget &target) {
   case OpKind::Windowed: {
     linalg::ConvolutionDimensions dims = *linalg::inferConvolutionDims(op);
     // Rows of the register tile along the output width, vectors along the
-    // innermost other parallel dim (channels in NHWC); the height window is
-    // 1 so the op decomposes to a 1-D convolution, the width window whole.
+    // innermost other parallel dim (channels in NHWC); window dims are 1
+    // (the op decomposes to a 1-D convolution, and a whole window row would
+    // keep more inputs live than there are registers).
     std::optional<unsigned> rowDim;
     if (!dims.outputImage.empty())
       rowDim = dims.outputImage.back();
@@ -162,8 +163,6 @@ Schedule makeSchedule(linalg::LinalgOp op, const CpuTarget &target) {
       }
     if (rowDim)
       s.registerTile[*rowDim] = target.tileRows;
-    if (!dims.filterLoop.empty() && s.ranges[dims.filterLoop.back()] <= 8)
-      s.registerTile[dims.filterLoop.back()] = 0;
     break;
   }
   case OpKind::Reduction:
