@@ -5,6 +5,7 @@ that do not (primes, size 1, K beyond a cache block), f32 and f64, one and two
 threads. Every kernel is also compiled with naive loops (`optimize=False`) on
 a few shapes to show both paths agree.
 """
+import os
 import subprocess
 import sys
 import textwrap
@@ -220,3 +221,28 @@ def test_nested_parallel_loops_do_not_deadlock(tmp_path):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+@pytest.mark.parametrize("threads,extra", [(1, False), (2, True)])
+def test_threads_run_on_the_async_worker_pool(tmp_path, threads, extra):
+    script = textwrap.dedent(f"""
+        import os, sys
+        sys.path.insert(0, {os.path.dirname(__file__)!r})
+        import numpy as np
+        from mlir import ir
+        import linalg_kernels as K
+        from strataflow import compiler, config
+        config.set_compile_cache_dir({str(tmp_path)!r})
+        config.threading.set_intra_op_parallelism_threads({threads})
+        text, ref, shapes = K.matmul(256, 256, 256)
+        with compiler.new_context():
+            fn = compiler.compile_module(ir.Module.parse(text), "f")
+        before = len(os.listdir("/proc/self/task"))
+        a, b = (np.ones(s, np.float32) for s in shapes)
+        assert np.allclose(fn(a, b)[0], 256.0)
+        print(len(os.listdir("/proc/self/task")) > before)
+    """)
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(extra)
