@@ -76,7 +76,7 @@ def unary(name, kernel, kinds=NUM, grad=None, sf=None, out_dtype=None, doc=None)
     op = op_def(name, kernel, _unary_infer(kinds, out_dtype), emit, grad)
 
     def fn(x, name=None):
-        return apply(op, [x])
+        return apply(op, (x,))
     fn.__doc__ = doc
     return _named(fn, op, name)
 
@@ -87,7 +87,7 @@ def binary(name, kernel, kinds=NUM, grad=None, sf=None, out_dtype=None, doc=None
     op = op_def(name, kernel, _binary_infer(kinds, out_dtype), emit, grad, dtype_group=(0, 1))
 
     def fn(x, y, name=None):
-        return apply(op, [x, y])
+        return apply(op, (x, y))
     fn.__doc__ = doc
     return _named(fn, op, name)
 

@@ -179,7 +179,9 @@ def _convert_inputs(op: OpDef, inputs) -> list:
     for i, x in enumerate(out):
         if x.__class__ in TENSOR_TYPES or isinstance(x, Tensor):
             continue
-        if x.__class__ in _CONVERSIONS or any(c in _CONVERSIONS for c in type(x).__mro__):
+        if x.__class__ in _PY_SCALARS:
+            pending.append(i)
+        elif x.__class__ in _CONVERSIONS or any(c in _CONVERSIONS for c in type(x).__mro__):
             out[i] = convert_to_tensor(x)  # variables & co.: they give their dtype
         else:
             pending.append(i)
