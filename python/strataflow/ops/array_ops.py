@@ -422,7 +422,7 @@ def _slice_normalized(x, begin, end, strides):
         if s == 0:
             raise InvalidArgumentError("slice step cannot be zero")
         if n is None:
-            if (b not in (None, 0) and not (b is not None and b > 0)) or e is not None or s != 1:
+            if (b is not None and b < 0) or e is not None or s != 1:
                 raise InvalidArgumentError("slicing an axis of unknown size supports only [b:] with b >= 0")
             nb.append(b or 0)
             ne.append(None)
@@ -449,15 +449,16 @@ def getitem(tensor, key) -> Tensor:
         if len(adv) > 1:
             raise InvalidArgumentError("only one tensor index per subscript is supported")
         i = adv[0]
-        if any(k is Ellipsis or k is None for k in key[:i]):
+        prefix, index, rest = key[:i], key[i], key[i + 1:]
+        if any(k is Ellipsis or k is None for k in prefix):
             raise InvalidArgumentError("a tensor index must not follow ... or None")
-        head = getitem(x, key[:i] + (slice(None),) * (1 if i < len(key) else 0)) if i else x
-        gathered = gather(head, key[i], axis=i)
-        rest = key[i + 1:]
+        head = getitem(x, prefix) if prefix else x
+        axis = sum(1 for k in prefix if isinstance(k, slice))  # ints in the prefix drop axes
+        gathered = gather(head, index, axis=axis)
         if not rest:
             return gathered
-        extra = convert_to_tensor(key[i]).shape.rank
-        return getitem(gathered, (slice(None),) * (i + extra) + rest)
+        extra = convert_to_tensor(index).shape.rank
+        return getitem(gathered, (slice(None),) * (axis + extra) + rest)
     rank = x.shape.rank
     if rank is None:
         raise InvalidArgumentError("indexing a tensor of unknown rank")
