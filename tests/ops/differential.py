@@ -186,6 +186,11 @@ def check_compiled(records, rtol, atol):
     for op, inputs, attrs, outputs in records:
         if op.emit is None or not all(isinstance(x, EagerTensor) for x in inputs):
             continue
+        if any(t.dtype.is_bool for t in list(inputs) + list(_as_tuple(outputs))):
+            # i1 buffers abort the process in MemRefToLLVM (`getWidth() >= 8`
+            # assertion) with the current pipeline: not checkable yet.
+            missing.append(f"{op.name} (i1 buffers)")
+            continue
         try:
             fn, _ = compile_single(op, inputs, attrs)
         except LookupError:
@@ -218,4 +223,4 @@ def check(fn, reference, *args, rtol=None, atol=None, grad=None, compiled=True, 
     if compiled and native_available():
         missing = check_compiled(records, rtol, atol)
         if missing:
-            pytest.skip(f"compiled check: sf ops not in the dialect yet: {sorted(set(missing))}")
+            pytest.skip(f"compiled check not possible yet for: {sorted(set(missing))}")
