@@ -20,8 +20,9 @@ import numpy as np
 from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
-from strataflow.compiler import memref, runtime
-from strataflow.compiler.pipeline import lower
+from strataflow import config
+from strataflow.compiler import cache, host, memref, runtime
+from strataflow.compiler.pipeline import pipeline_name
 from strataflow.framework.errors import CompilationError, InvalidArgumentError
 
 try:
@@ -72,26 +73,60 @@ def _variable_value_type(t: ir.Type) -> ir.Type | None:
     return ir.Type.parse(text[len(prefix):-1], context=t.context)
 
 
-def _runtime_libs() -> list[str]:
+def _runtime_lib(name: str) -> str:
     import mlir
 
-    root = os.path.join(list(mlir.__path__)[0], "lib")
-    return [os.path.join(root, "libmlir_c_runner_utils.so")]
+    return os.path.join(list(mlir.__path__)[0], "lib", name)
+
+
+def _threads() -> int:
+    """Threads for compiled code; 1 if the async runtime is missing (loading a
+    missing shared library would abort the process)."""
+    threads = config.intra_op_threads()
+    if threads > 1 and not os.path.exists(_runtime_lib("libmlir_async_runtime.so")):
+        return 1
+    return threads
+
+
+def jit_pipeline(optimize: bool = True) -> str:
+    """The pipeline the JIT uses: the optimizing CPU schedule for this host's
+    vector ISA and the configured thread count (`optimize=False`: naive loops)."""
+    if not optimize:
+        return pipeline_name("llvm")
+    return pipeline_name(
+        "llvm", f"optimize=1 target={host.vector_target()} threads={_threads()}"
+    )
+
+
+def _uses_async_runtime(llvm_module: ir.Module) -> bool:
+    return any(
+        op.operation.name == "llvm.func"
+        and ir.StringAttr(op.attributes["sym_name"]).value.startswith("mlirAsyncRuntime")
+        for op in llvm_module.body.operations
+    )
+
+
+def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
+    libs = [_runtime_lib("libmlir_c_runner_utils.so")]
+    if _uses_async_runtime(llvm_module):
+        libs.append(_runtime_lib("libmlir_async_runtime.so"))
+    return ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
 
 
 class CompiledFunction:
     """One JIT-compiled public function of a module; call it with arrays."""
 
-    def __init__(self, module: ir.Module, name: str, opt_level: int = 2):
+    def __init__(
+        self, module: ir.Module, name: str, opt_level: int | None = None, optimize: bool = True
+    ):
         func = _find_func(module, name)
         ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
         self.name = name
         self.inputs = [TensorSig.of(t) for t in ftype.inputs]
         self.outputs = [TensorSig.of(t) for t in ftype.results]
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get(module.context)
-        self.llvm_module = lower(module, "llvm")
-        self._engine = ExecutionEngine(
-            self.llvm_module, opt_level=opt_level, shared_libs=_runtime_libs()
+        self._engine = cache.compiled_engine(
+            module, jit_pipeline(optimize), _build_engine, opt_level
         )
         runtime.register(self._engine)
         self._cfunc = self._bind()
@@ -170,6 +205,13 @@ def _find_func(module: ir.Module, name: str):
     raise CompilationError(f"module has no function {name!r}")
 
 
-def compile_module(module: ir.Module, name: str, opt_level: int = 2) -> CompiledFunction:
-    """JIT-compiles function `name` of an `sf`-level module."""
-    return CompiledFunction(module, name, opt_level)
+def compile_module(
+    module: ir.Module, name: str, opt_level: int | None = None, optimize: bool = True
+) -> CompiledFunction:
+    """JIT-compiles function `name` of an `sf`-level module.
+
+    `opt_level` None picks LLVM's level by module size; `optimize=False`
+    compiles naive loops (the reference lowering) instead of the tiled,
+    vectorized, multi-threaded schedule.
+    """
+    return CompiledFunction(module, name, opt_level, optimize)
