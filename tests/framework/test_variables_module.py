@@ -91,6 +91,8 @@ def test_module_tracking():
     assert out.numpy().tolist() == [[6.0]]
     with net.name_scope as scope:
         assert scope == "net/"
+        assert sf.Variable(1.0, name="w").name == "net/w:0"
+    assert sf.Variable(1.0, name="w").name == "w:0"
     with pytest.raises(ValueError):
         sf.Module(name="not valid")
 

@@ -120,3 +120,27 @@ def stop_recording():
     finally:
         _state.paused -= 1
         _refresh_tapes()
+
+
+# ---------------------------------------------------------------------------
+# name scopes (informational: they prefix variable names, as in TF)
+# ---------------------------------------------------------------------------
+
+_scopes = threading.local()
+
+
+@contextlib.contextmanager
+def name_scope(name: str):
+    """`with name_scope("dense"):` prefixes names created inside with "dense/"."""
+    stack = _scopes.__dict__.setdefault("stack", [])
+    stack.append(name)
+    try:
+        yield scope_prefix()
+    finally:
+        stack.pop()
+
+
+def scope_prefix() -> str:
+    """The current name scope as a prefix ("outer/inner/"), or ""."""
+    stack = _scopes.__dict__.get("stack", [])
+    return "".join(f"{n}/" for n in stack)

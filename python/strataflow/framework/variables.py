@@ -22,7 +22,7 @@ import itertools
 
 import numpy as np
 
-from strataflow.framework import dtypes
+from strataflow.framework import context, dtypes
 from strataflow.framework.errors import InvalidArgumentError
 from strataflow.framework.tensor import (
     TENSOR_TYPES,
@@ -172,8 +172,6 @@ class Variable:
             raise ValueError("a Variable needs an initial_value")
         if callable(initial_value):
             initial_value = initial_value()
-        from strataflow.framework import context
-
         with context.eager_scope():  # initial values are concrete even while staging
             value = convert_to_tensor(initial_value, dtype=dtype)
         array = np.array(value.numpy(), copy=True)
@@ -183,7 +181,8 @@ class Variable:
                 f"initial value of shape {list(array.shape)} does not match shape {declared}"
             )
         self._trainable = bool(trainable)
-        self._name = f"{name or 'Variable'}:0" if name is None or ":" not in name else name
+        base = context.scope_prefix() + (name or "Variable")
+        self._name = base if ":" in base else f"{base}:0"
         self.handle = VariableHandle(self, array, declared)
 
     # -- identity -------------------------------------------------------------
