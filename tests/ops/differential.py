@@ -95,11 +95,14 @@ def check_inference(records):
 # gradients
 # ---------------------------------------------------------------------------
 
-def backprop(records, outputs, cotangents, wrt):
+def backprop(records, outputs, cotangents, wrt, record=False):
     """Reverse-mode over recorded applications using each op's grad rule
-    (test oracle for the rules; GradientTape is the real implementation)."""
+    (test oracle for the rules; GradientTape is the real implementation).
+    With `record`, active tapes see the gradient computation (higher order)."""
+    import contextlib
+
     grads = {id(o): c for o, c in zip(outputs, cotangents)}
-    with context.stop_recording():
+    with contextlib.nullcontext() if record else context.stop_recording():
         for op, inputs, attrs, outs in reversed(records):
             outs_t = _as_tuple(outs)
             gs = [grads.get(id(o)) for o in outs_t]
@@ -144,6 +147,32 @@ def check_gradients(fn, args, kwargs, wrt, rtol=1e-5, atol=1e-6, eps=1e-6):
         got = np.zeros_like(x) if g is None else g.numpy()
         np.testing.assert_allclose(got, numeric, rtol=rtol, atol=atol,
                                    err_msg=f"gradient wrt argument {i}")
+
+
+def check_second_order(fn, x, rtol=1e-4, atol=1e-6, eps=1e-5):
+    """d/dx <grad f(x), v> (through the grad rules' own gradients) vs finite
+    differences of x -> <grad f(x), v>."""
+    rng = np.random.default_rng(1)
+    t = sf.constant(x)
+    probe = {}
+
+    def grad_dot(t_):
+        out, recs = run_recorded(fn, t_)
+        if "cot" not in probe:
+            probe["cot"] = rng.standard_normal(out.shape).astype(x.dtype)
+            probe["v"] = rng.standard_normal(x.shape).astype(x.dtype)
+        (g,) = backprop(recs, [out], [sf.constant(probe["cot"])], [t_], record=True)
+        return sf.reduce_sum(g * probe["v"])
+
+    h, records = run_recorded(grad_dot, t)
+    (analytic,) = backprop(records, [h], [sf.constant(np.array(1.0, x.dtype))], [t])
+    numeric = np.zeros_like(x)
+    for idx in np.ndindex(*x.shape):
+        hi, lo = x.copy(), x.copy()
+        hi[idx] += eps
+        lo[idx] -= eps
+        numeric[idx] = (float(grad_dot(sf.constant(hi))) - float(grad_dot(sf.constant(lo)))) / (2 * eps)
+    np.testing.assert_allclose(analytic.numpy(), numeric, rtol=rtol, atol=atol)
 
 
 # ---------------------------------------------------------------------------
