@@ -177,3 +177,22 @@ def test_linalg_errors():
         sf.linalg.det(sf.ones([2, 3]))
     with pytest.raises(sf.errors.InvalidArgumentError, match="positive definite"):
         sf.linalg.cholesky(-sf.eye(2))
+
+
+@pytest.mark.parametrize("dtype", [sf.float16, sf.bfloat16])
+def test_half_types_keep_their_dtype(dtype):
+    x = sf.constant(rand(2, 3), dtype=sf.float64)
+    x = sf.cast(x, dtype)
+    cases = {
+        "matmul": sf.matmul(x, x, transpose_b=True), "sum": sf.reduce_sum(x),
+        "mean": sf.reduce_mean(x, 0), "max": sf.reduce_max(x), "min": sf.reduce_min(x, 1),
+        "softmax": sf.nn.softmax(x), "logsumexp": sf.reduce_logsumexp(x),
+        "max_pool": sf.nn.max_pool2d(sf.reshape(x, [1, 2, 3, 1]), 2, 1, "SAME"),
+        "conv": sf.nn.conv2d(sf.reshape(x, [1, 2, 3, 1]), sf.ones([2, 2, 1, 1], dtype), 1, "SAME"),
+        "cumsum": sf.cumsum(x, 1), "erf": sf.math.erf(x), "sort": sf.sort(x),
+    }
+    for name, y in cases.items():
+        assert y.dtype is dtype, name
+    ref = rand(2, 3).astype(np.float32)
+    got = sf.reduce_max(sf.cast(sf.constant(ref), dtype), 1).numpy().astype(np.float32)
+    np.testing.assert_allclose(got, ref.astype(dtype.as_numpy_dtype).max(1).astype(np.float32))
