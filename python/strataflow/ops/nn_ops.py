@@ -447,7 +447,7 @@ def _out_hw(x, ksize, strides, padding):
 
 
 def _lowest(dtype):
-    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+    return -np.inf if dtypes.is_floating_numpy(dtype) else np.iinfo(dtype).min
 
 
 def _max_pool_kernel(x, *, ksize, strides, padding):
