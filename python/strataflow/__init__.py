@@ -1,1 +1,34 @@
-"""strataflow: a TensorFlow-2-style ML framework whose graph path is MLIR."""
+"""strataflow: a TensorFlow-2-style ML framework whose graph path is MLIR.
+
+    >>> import strataflow as sf
+    >>> x = sf.constant([[1.0, 2.0], [3.0, 4.0]])
+    >>> sf.reduce_sum(x @ x, axis=1).numpy()
+    array([17., 37.], dtype=float32)
+
+Eager execution is pure NumPy; the compiler (`strataflow.compiler`, which
+needs MLIR and the native module) is imported only when used.
+"""
+from strataflow.framework import dtypes, errors
+from strataflow.framework.context import executing_eagerly
+from strataflow.framework.dtypes import (  # noqa: A004 - TF's names
+    DType, as_dtype, bfloat16, bool, double, float16, float32, float64, half, int8, int16,
+    int32, int64, uint8,
+)
+from strataflow.framework.module import Module
+from strataflow.framework.tensor import Tensor, convert_to_tensor, is_tensor
+from strataflow.framework.tensor_shape import TensorShape, TensorSpec
+from strataflow.framework.variables import Variable
+from strataflow import ops as _ops  # registers ops, installs Tensor operators
+from strataflow.ops.array_ops import (
+    broadcast_to, concat, constant, expand_dims, fill, gather, identity, ones, ones_like, pad,
+    rank, reshape, shape, size, squeeze, stack, stop_gradient, strided_slice, zeros,
+    zeros_like,
+)
+from strataflow.ops.math_ops import (  # noqa: A004
+    abs, add, cast, divide, equal, exp, greater, greater_equal, less, less_equal, logical_and,
+    logical_not, logical_or, matmul, maximum, minimum, multiply, negative, not_equal, pow,
+    reduce_prod, reduce_sum, sqrt, square, subtract, truediv, where,
+)
+from strataflow import math  # noqa: E402
+
+__all__ = [n for n in dir() if not n.startswith("_")]
