@@ -66,7 +66,7 @@ def _leaf_names(state, names) -> list[str]:
 
 
 def _spec(t: Tensor) -> TensorSpec:
-    return TensorSpec._of(t.shape, t.dtype)
+    return TensorSpec(t.shape, t.dtype)
 
 
 def _bool_scalar(pred, where: str) -> Tensor:
@@ -169,11 +169,11 @@ def stage_if(pred, true_fn, false_fn, state=(), names=(), where=None, placeholde
         if shape.rank is None:
             raise ValueError(f"{name!r} has shape {ta.shape} in the true branch and {tb.shape} in "
                              f"the false branch of the conditional at {where}; ranks must agree")
-        target = graph.builder.tensor_type(TensorSpec._of(shape, ta.dtype))
+        target = graph.builder.tensor_type(TensorSpec(shape, ta.dtype))
         yields_t.append(_cast_to(graph, then_block, ta, target))
         yields_f.append(_cast_to(graph, else_block, tb, target))
         types.append(target)
-        merged.append(TensorSpec._of(shape, ta.dtype))
+        merged.append(TensorSpec(shape, ta.dtype))
     _emit(graph, then_block, "sf.yield", yields_t)
     _emit(graph, else_block, "sf.yield", yields_f)
     with graph.ctx, graph.location():
@@ -266,7 +266,7 @@ def _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
                 raise ValueError(f"the shape invariant {shape} of {name!r} does not match its "
                                  f"initial shape {leaf.shape} (loop at {where})")
             carried.append(i)
-            specs.append(TensorSpec._of(shape, leaf.dtype))
+            specs.append(TensorSpec(shape, leaf.dtype))
     counter = maximum_iterations is not None
     if counter:
         from strataflow.ops import math_ops

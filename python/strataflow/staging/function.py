@@ -106,9 +106,20 @@ class ConcreteFunction:
     # -- calling ------------------------------------------------------------
     def _compile(self):
         from strataflow import compiler
+        from strataflow.staging.executor import Executor
 
-        with self.graph.ctx:
-            self._compiled = compiler.compile_module(self.graph.module, self.graph.name)
+        graph = self.graph
+        with graph.ctx:
+            compiled = compiler.compile_module(graph.module, graph.name)
+        state = graph.variable_inputs + self._captures
+        inputs = [(s.dtype._np, s.shape.dims) for s in self._input_specs]
+        inputs += [(x.dtype, x.shape) if x.__class__ is np.ndarray else (x.dtype._np, x.shape.dims)
+                   for x in state]
+        n = len(self._input_specs)
+        written = [n + j for j, x in enumerate(state) if id(x) in self._written]
+        self._written_state = [j for j, x in enumerate(state) if id(x) in self._written]
+        outputs = [(t.dtype._np, t.shape.dims) for t in graph.outputs]
+        self._compiled = Executor(compiled, inputs, outputs, written)
         return self._compiled
 
     def accepts(self, tensors) -> bool:
@@ -126,37 +137,21 @@ class ConcreteFunction:
         return self._run(tensors, variables)
 
     def _run(self, tensors, variables):
-        compiled = self._compiled or self._compile()
+        executor = self._compiled or self._compile()
         arrays = [t._value for t in tensors]
-        updated = ()
         if variables or self._captures:
-            arrays, updated = self._bind_state(arrays, variables)
-        results = compiled(*arrays)
-        for h, a in updated:
-            h.array = a
+            state = [v.handle for v in variables] + self._captures
+            arrays += [x if x.__class__ is np.ndarray else x.array for x in state]
+            results, new_values = executor(arrays)
+            for j, value in zip(self._written_state, new_values):
+                state[j].array = value  # rebind: earlier reads keep their arrays
+        else:
+            results, _ = executor(arrays)
         if self._single:
             return EagerTensor(results[0])
         outs = [EagerTensor(r) for r in results]
         leaves = [outs[t] if t.__class__ is int else t.value for t in nest.flatten(self._template)]
         return nest.pack_sequence_as(self._template, leaves)
-
-    def _bind_state(self, arrays, variables):
-        """Appends variable and captured-constant arguments (block-argument order).
-
-        Compiled code updates variables in place, while eager tensors read
-        earlier share the variable's current array: a variable the function
-        writes gets a fresh copy, which the handle adopts after the call."""
-        updated = []
-        for item in [v.handle for v in variables] + self._captures:
-            if item.__class__ is np.ndarray:
-                arrays.append(item)
-                continue
-            a = item.array
-            if id(item) in self._written or not (a.flags.c_contiguous and a.flags.writeable):
-                a = np.array(a, order="C", copy=True)
-                updated.append((item, a))
-            arrays.append(a)
-        return arrays, updated
 
 
 class _Const:
@@ -288,9 +283,9 @@ class Function:
                 if cf.accepts(tensors) and (not cf._guards or _guards_hold(cf._guards)):
                     self._cache[key] = cf
                     return cf
-            specs = [TensorSpec._of(t.shape, t.dtype) for t in tensors]
+            specs = [TensorSpec(t.shape, t.dtype) for t in tensors]
             if self._reduce_retracing and candidates:
-                specs = [TensorSpec._of(s.shape.most_specific_compatible_shape(c.shape), s.dtype)
+                specs = [TensorSpec(s.shape.most_specific_compatible_shape(c.shape), s.dtype)
                          for s, c in zip(specs, candidates[-1]._input_specs)]
             cf = self._trace(args, kwargs, specs)
             candidates.append(cf)

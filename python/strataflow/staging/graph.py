@@ -58,23 +58,16 @@ class SymbolicTensor(Tensor):
     (`_ir` stays None until the range is used as a tensor).
     """
 
-    __slots__ = ("_ir", "_shape", "_dtype", "_graph", "_range", "_pending")
+    # plain slots, as in EagerTensor: op inference reads them on every application
+    __slots__ = ("_ir", "shape", "dtype", "_graph", "_range", "_pending")
 
     def __init__(self, graph: "FuncGraph", value: ir.Value, shape: TensorShape, dtype: dtypes.DType):
         self._graph = graph
         self._ir = value
-        self._shape = shape
-        self._dtype = dtype
+        self.shape = shape
+        self.dtype = dtype
         self._range = None
         self._pending = None  # an eager value to capture on first use (static sf.range)
-
-    @property
-    def shape(self) -> TensorShape:
-        return self._shape
-
-    @property
-    def dtype(self) -> dtypes.DType:
-        return self._dtype
 
     @property
     def graph(self) -> "FuncGraph":
@@ -88,7 +81,7 @@ class SymbolicTensor(Tensor):
         )
 
     def __repr__(self) -> str:
-        return f"<sf.Tensor shape={self._shape} dtype={self._dtype.name} (symbolic, in {self._graph.name})>"
+        return f"<sf.Tensor shape={self.shape} dtype={self.dtype.name} (symbolic, in {self._graph.name})>"
 
 
 class GraphBuilder(Builder):
@@ -136,7 +129,7 @@ class FuncGraph:
 
     def add_input(self, spec: TensorSpec) -> SymbolicTensor:
         """A new tensor argument of type `spec` (arguments come before captures)."""
-        with self.ctx:
+        with self.ctx, ir.Location.unknown():
             value = self._argument(self.builder.tensor_type(spec))
         t = SymbolicTensor(self, value, spec.shape, spec.dtype)
         self.inputs.append(t)
@@ -148,7 +141,7 @@ class FuncGraph:
         self.variable_inputs.append(handle)
 
     def _variable_type(self, handle: VariableHandle) -> ir.Type:
-        with self.ctx:
+        with self.ctx, ir.Location.unknown():
             value_type = self.builder.tensor_type(handle.spec)
             return ir.Type.parse(f"!sf.variable<{value_type}>")
 
@@ -187,7 +180,8 @@ class FuncGraph:
             return entry[1]
         array = t._value
         if array.size > LARGE_CONSTANT:
-            value = self._argument(self.builder.tensor_type(t.shape, t.dtype))
+            with self.ctx, ir.Location.unknown():
+                value = self._argument(self.builder.tensor_type(t.shape, t.dtype))
             self.captured_constants.append(array)
             self.captures.append(array)
         else:
@@ -235,15 +229,13 @@ class FuncGraph:
         operands = [self.capture(x) for x in inputs]
         with self.ctx, self.location(), self._insertion[-1]:
             results = op.emit(self.builder, *operands, out_specs=out_specs, **attrs)
-        if out_specs.__class__ is TensorSpec:
+        if out_specs.__class__ is not tuple:  # one output (infer may return a type-like input)
             if isinstance(results, (list, tuple)):
                 (results,) = results
             out = SymbolicTensor(self, results, out_specs.shape, out_specs.dtype)
             if op.name == "range":
                 out._range = tuple(inputs)
             return out
-        if not out_specs:
-            return ()
         if not isinstance(results, (list, tuple)):
             results = [results]
         return tuple(SymbolicTensor(self, v, s.shape, s.dtype) for v, s in zip(results, out_specs))
