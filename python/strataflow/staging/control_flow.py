@@ -61,7 +61,7 @@ def _leaf_names(state, names) -> list[str]:
         if len(leaves) == 1 and not nest.is_nested(value):
             out.append(name)
         else:
-            out.extend(f"{name}[{i}]" for i in range(len(leaves)))
+            out.extend(f"{name}[{i}]" for i in builtins.range(len(leaves)))
     return out
 
 
@@ -133,7 +133,7 @@ def stage_if(pred, true_fn, false_fn, state=(), names=(), where=None, placeholde
     if names:
         leaf_names = _leaf_names(out_t, names)
     else:
-        leaf_names = [f"output {i}" for i in range(len(nest.flatten(out_t)))]
+        leaf_names = [f"output {i}" for i in builtins.range(len(nest.flatten(out_t)))]
     merged, yields_t, yields_f, types = [], [], [], []
     Undefined = _undefined_type()
     for name, a, b in zip(leaf_names, nest.flatten(out_t), nest.flatten(out_f)):
@@ -169,16 +169,15 @@ def stage_if(pred, true_fn, false_fn, state=(), names=(), where=None, placeholde
         if shape.rank is None:
             raise ValueError(f"{name!r} has shape {ta.shape} in the true branch and {tb.shape} in "
                              f"the false branch of the conditional at {where}; ranks must agree")
-        target = graph.builder.tensor_type(TensorSpec(shape, ta.dtype))
+        target = graph.tensor_type(TensorSpec(shape, ta.dtype))
         yields_t.append(_cast_to(graph, then_block, ta, target))
         yields_f.append(_cast_to(graph, else_block, tb, target))
         types.append(target)
         merged.append(TensorSpec(shape, ta.dtype))
     _emit(graph, then_block, "sf.yield", yields_t)
     _emit(graph, else_block, "sf.yield", yields_f)
-    with graph.ctx, graph.location():
+    with graph.ctx, graph.location(), ir.InsertionPoint(tmp):  # right before tmp
         op = ir.Operation.create("sf.if", results=types, operands=[graph.capture(pred)], regions=2)
-        op.move_before(tmp)
         then_block.append_to(op.regions[0])
         else_block.append_to(op.regions[1])
         tmp.erase()
@@ -231,7 +230,7 @@ def stage_while(cond_fn, body_fn, state, names, where=None, shape_invariants=(),
     """
     where = where or user_location()
     state = list(state)
-    for _ in range(2):
+    for _ in builtins.range(2):
         try:
             return _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
                                      maximum_iterations, placeholder_names)
@@ -272,9 +271,9 @@ def _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
         from strataflow.ops import math_ops
 
         limit = convert_to_tensor(maximum_iterations, dtype=dtypes.int32)
-    types = [graph.builder.tensor_type(s) for s in specs]
+    types = [graph.tensor_type(s) for s in specs]
     if counter:
-        types.append(graph.builder.tensor_type(TensorSpec([], dtypes.int32)))
+        types.append(graph.tensor_type(TensorSpec([], dtypes.int32)))
     init = [_cast_value(graph, leaves[i], t) for i, t in zip(carried, types)]
     if counter:
         init.append(graph.capture(EagerTensor(np.array(0, np.int32))))
@@ -436,7 +435,7 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=
     if shape_invariants is not None:
         shapes = [shape_invariants] if single else list(shape_invariants)
         invariants = [(v, s) for v, s in zip(nest.flatten(state), _flatten_shapes(shapes))]
-    names = [f"loop_vars[{i}]" for i in range(len(state))]
+    names = [f"loop_vars[{i}]" for i in builtins.range(len(state))]
     where = user_location()
     # the loop is staged even when the condition is a Python value (TF's while_loop)
     out = stage_while(lambda *s: cond(*s), body_list, state, names, where, invariants,

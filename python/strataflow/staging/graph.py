@@ -208,6 +208,10 @@ class FuncGraph:
             loc = self._locations[key] = ir.Location.file(key[0], key[1], 1, self.ctx)
         return loc
 
+    def tensor_type(self, spec) -> ir.RankedTensorType:
+        with self.ctx, ir.Location.unknown():
+            return self.builder.tensor_type(spec)
+
     def insertion_point(self) -> ir.InsertionPoint:
         return self._insertion[-1]
 

@@ -77,8 +77,11 @@ def _not(expr) -> ast.UnaryOp:
 
 
 def _located(nodes, origin):
+    """Generated statements take the origin's line (one line: tracebacks and
+    op locations then point at the statement that was converted)."""
     for n in nodes:
-        ast.copy_location(n, origin)
+        n.lineno = n.end_lineno = origin.lineno
+        n.col_offset = n.end_col_offset = origin.col_offset
         ast.fix_missing_locations(n)
     return nodes
 
