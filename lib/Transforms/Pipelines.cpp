@@ -17,8 +17,11 @@ constexpr const char *kToLinalg =
     "sf-decompose,sf-shape-refine,sf-to-linalg,canonicalize,cse,linalg-fuse-elementwise-ops,canonicalize,cse";
 
 // Loop level: bufferized, every public function returns buffers it owns.
+// Loops (sf.while) may carry freshly allocated tensors from one iteration to
+// the next; the deallocation pipeline frees them.
 constexpr const char *kToLoops =
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "one-shot-bufferize{allow-return-allocs-from-loops "
+    "bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
     "func.func(convert-linalg-to-loops),canonicalize,cse";

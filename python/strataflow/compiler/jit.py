@@ -6,7 +6,9 @@
 Every public function gets `llvm.emit_c_interface`; arguments are passed as
 memref descriptors pointing at the NumPy data and results come back as
 buffers owned by the caller (the deallocation pipeline guarantees that, by
-cloning where a result would alias an argument or a constant).
+cloning where a result would alias an argument or a constant). Tensor
+arguments are never written; a `!sf.variable<T>` argument takes a NumPy
+array that the function updates in place.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import numpy as np
 from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
-from strataflow.compiler import memref
+from strataflow.compiler import memref, runtime
 from strataflow.compiler.pipeline import lower
 from strataflow.framework.errors import CompilationError, InvalidArgumentError
 
@@ -46,15 +48,28 @@ def numpy_dtype(element_type: ir.Type) -> np.dtype:
 
 @dataclass(frozen=True)
 class TensorSig:
-    """Static facts of one argument/result: dtype and shape (None = dynamic)."""
+    """Static facts of one argument/result: dtype and shape (None = dynamic);
+    `variable` for a `!sf.variable<T>` argument (updated in place)."""
 
     dtype: np.dtype
     shape: tuple
+    variable: bool = False
 
     @classmethod
-    def of(cls, t: ir.RankedTensorType) -> "TensorSig":
-        shape = tuple(None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank))
-        return cls(numpy_dtype(t.element_type), shape)
+    def of(cls, t: ir.Type) -> "TensorSig":
+        value_type = _variable_value_type(t)
+        rt = ir.RankedTensorType(value_type or t)
+        shape = tuple(None if rt.is_dynamic_dim(i) else rt.shape[i] for i in range(rt.rank))
+        return cls(numpy_dtype(rt.element_type), shape, value_type is not None)
+
+
+def _variable_value_type(t: ir.Type) -> ir.Type | None:
+    """T of `!sf.variable<T>`, None for other types."""
+    text = str(t)
+    prefix = "!sf.variable<"
+    if not text.startswith(prefix):
+        return None
+    return ir.Type.parse(text[len(prefix):-1], context=t.context)
 
 
 def _runtime_libs() -> list[str]:
@@ -71,13 +86,14 @@ class CompiledFunction:
         func = _find_func(module, name)
         ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
         self.name = name
-        self.inputs = [TensorSig.of(ir.RankedTensorType(t)) for t in ftype.inputs]
-        self.outputs = [TensorSig.of(ir.RankedTensorType(t)) for t in ftype.results]
+        self.inputs = [TensorSig.of(t) for t in ftype.inputs]
+        self.outputs = [TensorSig.of(t) for t in ftype.results]
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get(module.context)
         self.llvm_module = lower(module, "llvm")
         self._engine = ExecutionEngine(
             self.llvm_module, opt_level=opt_level, shared_libs=_runtime_libs()
         )
+        runtime.register(self._engine)
         self._cfunc = self._bind()
 
     def _bind(self):
@@ -115,7 +131,10 @@ class CompiledFunction:
 
     def _check(self, index: int, array) -> np.ndarray:
         sig = self.inputs[index]
-        a = np.ascontiguousarray(array, dtype=sig.dtype)
+        if sig.variable:
+            a = _check_variable(self.name, index, array, sig.dtype)
+        else:
+            a = np.ascontiguousarray(array, dtype=sig.dtype)
         if a.ndim != len(sig.shape) or any(
             d is not None and d != n for d, n in zip(sig.shape, a.shape)
         ):
@@ -124,6 +143,24 @@ class CompiledFunction:
                 f"expected {tuple('?' if d is None else d for d in sig.shape)}"
             )
         return a
+
+
+def _check_variable(name: str, index: int, array, dtype: np.dtype) -> np.ndarray:
+    """A variable's array is written in place, so it is taken exactly as is."""
+    if not isinstance(array, np.ndarray):
+        raise InvalidArgumentError(
+            f"{name}: argument {index} is a variable; pass a NumPy array "
+            f"(updated in place), got {type(array).__name__}"
+        )
+    if array.dtype != dtype:
+        raise InvalidArgumentError(
+            f"{name}: variable argument {index} has dtype {array.dtype}, expected {dtype}"
+        )
+    if not array.flags.c_contiguous or not array.flags.writeable:
+        raise InvalidArgumentError(
+            f"{name}: variable argument {index} must be a C-contiguous, writeable array"
+        )
+    return array
 
 
 def _find_func(module: ir.Module, name: str):
