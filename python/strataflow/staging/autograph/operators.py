@@ -80,8 +80,17 @@ class UndefinedReturnValue(Undefined):
 
 
 def retval(value):
-    """The function's result: None where no `return` ran (as in Python)."""
-    return None if isinstance(value, UndefinedReturnValue) else value
+    """The function's result: None where no `return` ran (as in Python); an
+    undefined variable returned raises, as Python would."""
+    if isinstance(value, Undefined):
+        if isinstance(value, UndefinedReturnValue):
+            return None
+        value.fail()
+    if isinstance(value, tuple):
+        for v in value:
+            if isinstance(v, Undefined):
+                v.fail()
+    return value
 
 
 def _where(lineno: int, depth: int = 2) -> str:

@@ -92,16 +92,14 @@ _LOOPS = (ast.For, ast.While, ast.AsyncFor)
 
 
 def _walk(nodes, stop=_SCOPES):
-    """Every node under `nodes` without entering nested scopes (`stop`)."""
+    """Every node under `nodes` without entering nested scopes (`stop`): a
+    nested function/class is visited (its name is bound here), not its body."""
     todo = list(nodes)
     while todo:
         node = todo.pop()
         yield node
-        for child in ast.iter_child_nodes(node):
-            if not isinstance(child, stop):
-                todo.append(child)
-            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                yield child  # its name is bound here, its body is another scope
+        if not isinstance(node, stop):
+            todo.extend(ast.iter_child_nodes(node))
 
 
 def _contains(nodes, kinds, stop=_SCOPES) -> bool:
@@ -185,7 +183,7 @@ def _lower_returns(fn: ast.FunctionDef) -> None:
 
     body = _guard_block(fn.body, lambda n: isinstance(n, ast.Return), replace, DO_RETURN, True)
     prologue = [_assign(DO_RETURN, _const(False)), _assign(RETVAL, _call(_ag("UndefinedReturnValue")))]
-    epilogue = [ast.Return(value=_call(_ag("retval"), _name(RETVAL)))]
+    epilogue = [ast.Return(value=_name(RETVAL))]  # checked by ag__.retval below
     fn.body = _located(prologue, fn.body[0]) + body + _located(epilogue, fn.body[-1])
 
 
@@ -385,6 +383,7 @@ def transform(fn: ast.FunctionDef) -> ast.FunctionDef:
     params = {a.arg for a in fn.args.posonlyargs + fn.args.args + fn.args.kwonlyargs}
     params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
 
+    _explicit_super(fn)
     _lower_returns(fn)
     fn.body = _flatten_stmts(_LoopJumps(counter).visit(s) for s in fn.body)
     locals_ = [n for n in assigned_names(fn.body) if n not in declared]
@@ -396,10 +395,26 @@ def transform(fn: ast.FunctionDef) -> ast.FunctionDef:
     fn.body = _flatten_stmts(cf.visit(s) for s in fn.body)
     fn.body = [_BoolOps().visit(s) for s in fn.body]
     fn.body = [_Calls().visit(s) for s in fn.body]
+    for node in _walk(fn.body):
+        if isinstance(node, ast.Return) and node.value is not None:
+            node.value = ast.copy_location(_call(_ag("retval"), node.value), node.value)
     init = [_assign(n, _call(_ag("Undefined"), _const(n))) for n in locals_ if n not in params]
     fn.body = decl_stmts + _located(init, fn) + fn.body
     ast.fix_missing_locations(fn)
     return fn
+
+
+def _explicit_super(fn: ast.FunctionDef) -> None:
+    """`super()` -> `super(__class__, self)`: the zero-argument form reads the
+    first argument of the *current* function, which in converted code may
+    be a generated branch function."""
+    positional = fn.args.posonlyargs + fn.args.args
+    if not positional:
+        return
+    for node in _walk(fn.body):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+                and not node.args and not node.keywords):
+            node.args = [_name("__class__"), _name(positional[0].arg)]
 
 
 def _flatten_stmts(items) -> list:
