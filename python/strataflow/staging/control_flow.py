@@ -127,6 +127,9 @@ def stage_if(pred, true_fn, false_fn, state=(), names=(), where=None, placeholde
     else_block = tmp.regions[1].blocks.append()
     out_t = _in_block(graph, then_block, true_fn, *state)
     out_f = _in_block(graph, else_block, false_fn, *state)
+    if not nest.same_structure(out_t, out_f):  # e.g. a TensorArray written in one branch only
+        out_t = _materialize(out_t, out_f) or out_t
+        out_f = _materialize(out_f, out_t) or out_f
     if not nest.same_structure(out_t, out_f):
         raise ValueError(f"the branches of the conditional at {where} return different structures: "
                          f"{nest.structure_text(out_t)} and {nest.structure_text(out_f)}")
@@ -230,7 +233,7 @@ def stage_while(cond_fn, body_fn, state, names, where=None, shape_invariants=(),
     """
     where = where or user_location()
     state = list(state)
-    for _ in builtins.range(2):
+    for _ in builtins.range(3):  # placeholders, then TensorArrays, may each need a retry
         try:
             return _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
                                      maximum_iterations, placeholder_names)
@@ -252,6 +255,7 @@ def _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
     originals = nest.flatten(list(state))
     leaves = [_read(x) for x in originals]
     invariants = {id(v): as_shape(s) for v, s in shape_invariants}
+    declared = nest.flatten_invariants(list(state))  # e.g. a dynamic TensorArray's buffer
     carried: list[int] = []         # leaf indices carried through the loop
     specs: list[TensorSpec] = []
     for i, (name, leaf) in enumerate(zip(leaf_names, leaves)):
@@ -260,7 +264,7 @@ def _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
         if isinstance(leaf, _NUMBERS) and not isinstance(leaf, Tensor):
             leaves[i] = leaf = convert_to_tensor(leaf)
         if isinstance(leaf, Tensor):
-            shape = invariants.get(id(originals[i]), leaf.shape)
+            shape = invariants.get(id(originals[i])) or declared[i] or leaf.shape
             if not shape.is_compatible_with(leaf.shape) or shape.rank != leaf.shape.rank:
                 raise ValueError(f"the shape invariant {shape} of {name!r} does not match its "
                                  f"initial shape {leaf.shape} (loop at {where})")
@@ -306,6 +310,10 @@ def _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
 
     out, next_i = _in_block(graph, after, body_region)
     out = list(out) if isinstance(out, (list, tuple)) else [out]
+    materialized = _materialize(list(state), out)
+    if materialized is not None:  # a TensorArray first written in the loop: carry its buffer
+        op.erase()
+        raise _Retry(materialized)
     if not nest.same_structure(list(state), out):
         raise ValueError(f"the loop body at {where} changes the structure of the loop variables: "
                          f"{nest.structure_text(list(state))} -> {nest.structure_text(out)}")
@@ -336,6 +344,29 @@ def _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
             final[i] = Undefined(name, f"{name!r} is assigned only inside the staged loop at {where}; "
                                        "define it before the loop to use it after")
     return nest.pack_sequence_as(list(state), final)
+
+
+def _materialize(a, b):
+    """`a` with unwritten composites (no components yet) shaped like their
+    counterparts in `b`; None when there is none."""
+    changed = False
+
+    def walk(x, y):
+        nonlocal changed
+        if nest.is_composite(x) and type(x) is type(y):
+            if not x._nest_components() and y._nest_components():
+                changed = True
+                return x._nest_materialize_like(y)
+            return x
+        if isinstance(x, dict) and isinstance(y, dict) and sorted(x) == sorted(y):
+            return type(x)((k, walk(x[k], y[k])) for k in x)
+        if isinstance(x, (list, tuple)) and isinstance(y, (list, tuple)) and len(x) == len(y):
+            items = [walk(p, q) for p, q in zip(x, y)]
+            return type(x)(*items) if hasattr(x, "_fields") else type(x)(items)
+        return x
+
+    result = walk(a, b)
+    return result if changed else None
 
 
 def _placeholders_found(leaves, new_leaves, leaf_names, placeholder_names, where):

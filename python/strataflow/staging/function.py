@@ -94,10 +94,11 @@ class ConcreteFunction:
     def captured_variables(self) -> list:
         return [h.variable for h in self.graph.captured_variables]
 
-    def ir(self, stage: str = "sf") -> str:
-        """The function's module as text, lowered to `stage` (sf, linalg, loops, llvm)."""
+    def ir(self, stage: str = "sf", debug_info: bool = False) -> str:
+        """The function's module as text, lowered to `stage` (sf, linalg, loops,
+        llvm); `debug_info` prints the source locations of the ops."""
         if stage == "sf":
-            return str(self.graph.module)
+            return self.graph.module.operation.get_asm(enable_debug_info=debug_info)
         from strataflow import compiler
 
         with self.graph.ctx:
@@ -380,11 +381,13 @@ class Function:
                             f"got {len(values)}")
         tensors = []
         for i, (value, spec) in enumerate(zip(values, signature)):
-            if not nest.same_structure(spec, value):
+            try:
+                pairs = _match_signature(spec, value)
+            except (TypeError, ValueError, KeyError):
                 raise TypeError(f"{self._name}: argument {i} has structure "
                                 f"{nest.structure_text(value)}, the input_signature says "
-                                f"{nest.structure_text(spec)}")
-            for leaf, s in zip(nest.flatten(value), nest.flatten(spec)):
+                                f"{nest.structure_text(spec)}") from None
+            for leaf, s in pairs:
                 try:
                     t = convert_to_tensor(leaf, dtype=s.dtype)
                 except (TypeError, ValueError) as e:
@@ -434,6 +437,20 @@ def _normalize_signature(signature):
     return list(signature)
 
 
+def _match_signature(spec, value) -> list:
+    """(value leaf, TensorSpec) pairs: `value` follows `spec`'s nesting down to
+    its TensorSpecs (where any tensor-convertible value may stand)."""
+    if isinstance(spec, TensorSpec):
+        return [(value, spec)]
+    if isinstance(spec, dict):
+        if not isinstance(value, dict) or sorted(value) != sorted(spec):
+            raise ValueError("dict keys differ")
+        return [p for k in sorted(spec) for p in _match_signature(spec[k], value[k])]
+    if not isinstance(value, (list, tuple)) or len(value) != len(spec):
+        raise ValueError("sequence lengths differ")
+    return [p for s, v in zip(spec, value) for p in _match_signature(s, v)]
+
+
 def _rank_key(key: tuple) -> tuple:
     """The trace key with tensor shapes replaced by their ranks."""
     return tuple((k[0], len(k[1])) if k.__class__ is tuple and len(k) == 2
@@ -445,7 +462,8 @@ def _substitute(args, kwargs, placeholders):
     variables = []
 
     def sub(x):
-        if isinstance(x, (EagerTensor, np.ndarray, TensorSpec)):
+        if isinstance(x, (EagerTensor, np.ndarray, TensorSpec)) or (
+                isinstance(x, np.generic) and x.dtype.kind in "biuf"):
             return next(placeholders)
         if isinstance(x, Variable):
             variables.append(x)

@@ -7,12 +7,21 @@
 
 Dict values are visited in sorted key order (TensorFlow's rule), so two dicts
 with the same keys flatten alike whatever their insertion order.
+
+Composite values (e.g. `sf.TensorArray`) flatten into their component
+tensors: they define `_nest_components()` (a list) and
+`_nest_rebuild(components)` (a new value of the same kind), and may define
+`_nest_invariants()` (the most general shape of each component, for loops).
 """
 from __future__ import annotations
 
 
 def is_nested(x) -> bool:
-    return isinstance(x, (list, tuple, dict))
+    return isinstance(x, (list, tuple, dict)) or is_composite(x)
+
+
+def is_composite(x) -> bool:
+    return hasattr(type(x), "_nest_components")
 
 
 def _sorted_keys(d: dict) -> list:
@@ -25,6 +34,8 @@ def _sorted_keys(d: dict) -> list:
 def _children(x):
     if isinstance(x, dict):
         return [x[k] for k in _sorted_keys(x)]
+    if is_composite(x):
+        return x._nest_components()
     return list(x)
 
 
@@ -36,7 +47,7 @@ def flatten(structure) -> list:
 
 
 def _flatten_into(x, out: list) -> None:
-    if isinstance(x, (list, tuple, dict)):
+    if is_nested(x):
         for c in _children(x):
             _flatten_into(c, out)
     else:
@@ -44,6 +55,8 @@ def _flatten_into(x, out: list) -> None:
 
 
 def _rebuild(template, children: list):
+    if is_composite(template):
+        return template._nest_rebuild(children)
     if isinstance(template, dict):
         by_key = dict(zip(_sorted_keys(template), children))
         return type(template)((k, by_key[k]) for k in template)
@@ -57,7 +70,7 @@ def pack_sequence_as(structure, leaves):
     it = iter(leaves)
 
     def build(x):
-        if isinstance(x, (list, tuple, dict)):
+        if is_nested(x):
             return _rebuild(x, [build(c) for c in _children(x)])
         return next(it)
 
@@ -79,6 +92,25 @@ def map_structure(fn, *structures):
     return pack_sequence_as(first, [fn(*xs) for xs in zip(*flats)])
 
 
+def flatten_invariants(structure) -> list:
+    """Per leaf of `flatten(structure)`: the shape a loop may generalize it to
+    (declared by composites), or None."""
+    out: list = []
+
+    def walk(x):
+        if is_composite(x):
+            invariants = getattr(x, "_nest_invariants", None)
+            out.extend(invariants() if invariants else [None] * len(x._nest_components()))
+        elif is_nested(x):
+            for c in _children(x):
+                walk(c)
+        else:
+            out.append(None)
+
+    walk(structure)
+    return out
+
+
 def structure_text(x) -> str:
     """A short text of the nesting (leaves shown as `.`), for error messages."""
     if isinstance(x, dict):
@@ -87,10 +119,14 @@ def structure_text(x) -> str:
         return "(" + ", ".join(structure_text(c) for c in x) + ("," if len(x) == 1 else "") + ")"
     if isinstance(x, list):
         return "[" + ", ".join(structure_text(c) for c in x) + "]"
+    if is_composite(x):
+        return f"{type(x).__name__}({len(x._nest_components())} tensors)"
     return "."
 
 
 def same_structure(a, b) -> bool:
+    if is_composite(a) or is_composite(b):
+        return (type(a) is type(b) and len(a._nest_components()) == len(b._nest_components()))
     if isinstance(a, dict) or isinstance(b, dict):
         return (isinstance(a, dict) and isinstance(b, dict) and _sorted_keys(a) == _sorted_keys(b)
                 and all(same_structure(a[k], b[k]) for k in a))

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from strataflow.framework.tensor import EagerTensor, Tensor
+from strataflow.framework.tensor_shape import TensorSpec
 from strataflow.framework.variables import Variable
 
 _OPEN, _CLOSE = "(", ")"
@@ -50,9 +51,13 @@ def _encode(x, key, tensors, variables) -> None:
         tensors.append(x)
     elif cls in _SCALARS:
         key.append((cls, x))
-    elif cls is np.ndarray:
+    elif cls is np.ndarray or (isinstance(x, np.generic) and x.dtype.kind in "biuf"):
+        x = np.asarray(x)  # NumPy values are tensors (as in TF)
         key.append((x.dtype, x.shape))
         tensors.append(EagerTensor(x))
+    elif isinstance(x, TensorSpec):  # get_concrete_function(spec): a placeholder
+        key.append((x.dtype._np, x.shape.dims))
+        tensors.append(x)
     elif isinstance(x, (list, tuple)):
         key.append((cls, len(x)))
         for c in x:
@@ -69,8 +74,6 @@ def _encode(x, key, tensors, variables) -> None:
         variables.append(x)
     elif isinstance(x, Tensor):
         raise TypeError(f"cannot pass a {type(x).__name__} to a staged function from outside a trace")
-    elif isinstance(x, np.generic):
-        key.append((cls, x.item()))
     else:
         try:
             hash(x)
