@@ -158,7 +158,7 @@ def test_dtype_change_in_loop_is_a_clear_error():
     def f(n):
         x = 0
         while n > 0:
-            x = x + 0.5
+            x = sf.cast(x, sf.float32) + 0.5
             n -= 1
         return x
 

@@ -75,6 +75,7 @@ class ConcreteFunction:
                          if _writes(graph, h)}
         self._single = (output_template == 0 and len(graph.outputs) == 1)
         self._compiled = None
+        self._simple = False
         self._guards: list = []
 
     # -- introspection ------------------------------------------------------
@@ -121,6 +122,7 @@ class ConcreteFunction:
         self._written_state = [j for j, x in enumerate(state) if id(x) in self._written]
         outputs = [(t.dtype._np, t.shape.dims) for t in graph.outputs]
         self._compiled = Executor(compiled, inputs, outputs, written)
+        self._simple = self._single and self._compiled.simple and not state
         return self._compiled
 
     def accepts(self, tensors) -> bool:
@@ -139,6 +141,8 @@ class ConcreteFunction:
 
     def _run(self, tensors, variables):
         executor = self._compiled or self._compile()
+        if self._simple:
+            return EagerTensor(executor.call_one([t._value for t in tensors]))
         arrays = [t._value for t in tensors]
         if variables or self._captures:
             state = [v.handle for v in variables] + self._captures
@@ -181,10 +185,13 @@ class Function:
         if not callable(python_function):
             raise TypeError(f"sf.function needs a callable, got {python_function!r}")
         if not (inspect.isfunction(python_function) or inspect.ismethod(python_function)):
+            # a callable object, e.g. an sf.Module: stage its __call__
             call = getattr(python_function, "__call__", None)
+            if isinstance(call, Function):
+                call = call._python_function
             if call is None or not inspect.ismethod(call):
                 raise TypeError(f"sf.function cannot stage {python_function!r}")
-            python_function = call  # a callable object, e.g. an sf.Module: stage its __call__
+            python_function = call
         self._python_function = python_function
         functools.update_wrapper(self, python_function, updated=())
         self._name = name or getattr(python_function, "__name__", "function")
