@@ -20,16 +20,22 @@ from strataflow.framework.tensor_shape import TensorShape, TensorSpec
 from strataflow.framework.variables import Variable
 from strataflow import ops as _ops  # registers ops, installs Tensor operators
 from strataflow.ops.array_ops import (
-    broadcast_to, concat, constant, expand_dims, fill, gather, identity, ones, ones_like, pad,
-    rank, reshape, shape, size, squeeze, stack, stop_gradient, strided_slice, zeros,
-    zeros_like,
+    boolean_mask, broadcast_to, concat, constant, expand_dims, eye, fill, gather, gather_nd,
+    identity, linspace, one_hot, ones, ones_like, pad, rank, reshape, reverse, scatter_nd,
+    sequence_mask, shape, size, split, squeeze, stack, stop_gradient, strided_slice, tile,
+    transpose, unique, unstack, zeros, zeros_like,
 )
+from strataflow.ops.array_ops import range_ as range  # noqa: A004
+from strataflow.ops.array_ops import argsort, sort
 from strataflow.ops.math_ops import (  # noqa: A004
-    abs, add, cast, divide, equal, exp, greater, greater_equal, less, less_equal, logical_and,
-    logical_not, logical_or, matmul, maximum, minimum, multiply, negative, not_equal, pow,
-    reduce_prod, reduce_sum, sqrt, square, subtract, truediv, where,
+    abs, add, add_n, argmax, argmin, cast, clip_by_value, cos, cumprod, cumsum, divide, einsum,
+    equal, exp, floor, greater, greater_equal, less, less_equal, log, logical_and, logical_not,
+    logical_or, matmul, maximum, minimum, multiply, negative, not_equal, pow, reduce_all,
+    reduce_any, reduce_logsumexp, reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_std,
+    reduce_sum, reduce_variance, round, sigmoid, sign, sin, sqrt, square, subtract, tanh,
+    tensordot, truediv, where,
 )
-from strataflow import math  # noqa: E402
+from strataflow import linalg, math, nn, random  # noqa: E402
 
 __all__ = [n for n in dir() if not n.startswith("_")]
 

@@ -2,4 +2,6 @@
 
 Importing this package registers every op and installs Tensor operators.
 """
-from strataflow.ops import array_ops, math_ops, tensor_operators  # noqa: F401
+from strataflow.ops import (  # noqa: F401
+    array_ops, linalg_ops, math_ops, nn_ops, random_ops, tensor_operators,
+)

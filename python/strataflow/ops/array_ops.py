@@ -29,14 +29,13 @@ def _shape_operand(shape) -> Tensor:
             raise InvalidArgumentError(f"a shape must be an integer tensor, got {shape.dtype.name}")
         return shape
     if isinstance(shape, (list, tuple)) and any(isinstance(d, Tensor) for d in shape):
-        return stack([convert_to_tensor(d, dtype=dtypes.int32) for d in shape])
-    arr = to_array(shape)
+        return stack([_cast(convert_to_tensor(d), dtypes.int64) for d in shape])
+    arr = np.asarray(shape)
+    if arr.size == 0:
+        arr = arr.astype(np.int64).reshape(0)
     if arr.ndim != 1 or arr.dtype.kind not in "iu":
-        if arr.size == 0:
-            arr = arr.astype(np.int32).reshape(0)
-        else:
-            raise InvalidArgumentError(f"a shape must be a 1-D list of integers, got {shape!r}")
-    return EagerTensor(arr)
+        raise InvalidArgumentError(f"a shape must be a 1-D list of integers, got {shape!r}")
+    return EagerTensor(arr.astype(np.int64))  # the dialect's shape operands are i64
 
 
 def _static_dims(shape_tensor, what="shape") -> tuple:
@@ -794,3 +793,395 @@ def stack(values, axis=0, name=None) -> Tensor:
     rank = xs[0].shape.rank
     axis = rules.normalize_axis(axis, rank + 1) if rank is not None else int(axis)
     return concat([expand_dims(x, axis) for x in xs], axis)
+
+
+def unstack(value, num=None, axis=0, name=None) -> list:
+    """Splits along `axis` into a list of tensors of rank one less."""
+    x = convert_to_tensor(value)
+    axis = rules.normalize_axis(axis, x.shape.rank)
+    n = x.shape[axis] if num is None else int(num)
+    if n is None:
+        raise InvalidArgumentError("unstack needs a static size along the axis (or num)")
+    index = [slice(None)] * x.shape.rank
+    out = []
+    for i in range(n):
+        index[axis] = i
+        out.append(getitem(x, tuple(index)))
+    return out
+
+
+def split(value, num_or_size_splits, axis=0, num=None, name=None) -> list:
+    """Splits along `axis` into equal parts (an int) or parts of given sizes
+    (a list; one may be -1)."""
+    x = convert_to_tensor(value)
+    axis = rules.normalize_axis(axis, x.shape.rank)
+    n = x.shape[axis]
+    if isinstance(num_or_size_splits, int):
+        k = num_or_size_splits
+        if k <= 0 or n is None or n % k:
+            raise InvalidArgumentError(f"cannot split dimension of size {n} into {k} equal parts")
+        sizes = [n // k] * k
+    else:
+        sizes = [int(v) for v in np.asarray(num_or_size_splits).reshape(-1)]
+        if sizes.count(-1) > 1:
+            raise InvalidArgumentError("at most one split size can be -1")
+        if -1 in sizes:
+            if n is None:
+                raise InvalidArgumentError("a -1 split size needs a static dimension")
+            sizes[sizes.index(-1)] = n - (sum(sizes) + 1)
+        if n is not None and sum(sizes) != n or any(v < 0 for v in sizes):
+            raise InvalidArgumentError(f"split sizes {sizes} do not add up to the dimension {n}")
+    out, start = [], 0
+    rank = x.shape.rank
+    for size_ in sizes:
+        begin, end = [0] * rank, [None] * rank
+        begin[axis], end[axis] = start, start + size_
+        out.append(_slice_normalized(x, begin, end, [1] * rank))
+        start += size_
+    return out
+
+
+# ---------------------------------------------------------------------------
+# transpose, reverse, tile
+# ---------------------------------------------------------------------------
+
+def _transpose_infer(x, *, perm):
+    d = x.shape.dims
+    if d is None:
+        return TensorSpec(TensorShape(None), x.dtype)
+    if sorted(perm) != list(range(len(d))):
+        raise InvalidArgumentError(f"perm {list(perm)} is not a permutation of {len(d)} axes")
+    return TensorSpec(TensorShape._of(tuple(d[p] for p in perm)), x.dtype)
+
+
+_TRANSPOSE = op_def(
+    "transpose", lambda x, *, perm: np.transpose(x, perm), _transpose_infer,
+    lambda b, x, *, out_specs, perm: b.op("sf.transpose", [x], [b.tensor_type(out_specs)],
+                                          {"perm": b.i64_array(perm)}),
+    lambda ctx, g: [transpose(g, list(np.argsort(ctx.attrs["perm"])))])
+
+
+def transpose(a, perm=None, conjugate=False, name=None) -> Tensor:
+    """Permutes axes (default: reverses them).
+
+        >>> sf.transpose(sf.zeros([2, 3, 4]), [2, 0, 1]).shape
+        TensorShape([4, 2, 3])
+    """
+    x = convert_to_tensor(a)
+    r = x.shape.rank
+    if perm is None:
+        if r is None:
+            raise InvalidArgumentError("transpose without perm needs a known rank")
+        perm = list(range(r))[::-1]
+    perm = tuple(int(p) for p in np.asarray(perm).reshape(-1))
+    if r is not None:
+        perm = tuple(p % r if -r <= p < r else p for p in perm)
+    if perm == tuple(range(len(perm))) and r == len(perm):
+        return x
+    return apply(_TRANSPOSE, [x], perm=perm)
+
+
+def reverse(tensor, axis, name=None) -> Tensor:
+    """Reverses the order along each axis in `axis`."""
+    x = convert_to_tensor(tensor)
+    axes = rules.normalize_axes(axis, x.shape.rank)
+    key = tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(x.shape.rank))
+    return getitem(x, key)
+
+
+def _tile_infer(x, *, multiples):
+    d = x.shape.dims
+    if d is None:
+        return TensorSpec(TensorShape(None), x.dtype)
+    if len(multiples) != len(d) or any(m < 0 for m in multiples):
+        raise InvalidArgumentError(
+            f"multiples {list(multiples)} must be {len(d)} non-negative ints for shape {rules.dims_text(x.shape)}")
+    return TensorSpec(TensorShape._of(tuple(None if n is None else n * m for n, m in zip(d, multiples))), x.dtype)
+
+
+def _tile_grad(ctx, g):
+    from strataflow.ops.math_ops import reduce_sum
+
+    x = ctx.inputs[0]
+    d = x.shape.dims
+    if None in d:
+        raise InvalidArgumentError("the gradient of tile needs a static input shape")
+    # [m0*n0, m1*n1, ...] -> [m0, n0, m1, n1, ...] -> sum over the m axes
+    split_shape = [v for m, n in zip(ctx.attrs["multiples"], d) for v in (m, n)]
+    g = reshape(g, split_shape)
+    return [reduce_sum(g, list(range(0, 2 * len(d), 2)))]
+
+
+_TILE = op_def(
+    "tile", lambda x, *, multiples: np.tile(x, multiples), _tile_infer,
+    lambda b, x, *, out_specs, multiples: b.op("sf.tile", [x], [b.tensor_type(out_specs)],
+                                               {"multiples": b.i64_array(multiples)}),
+    _tile_grad)
+
+
+def tile(input, multiples, name=None) -> Tensor:  # noqa: A002
+    """Repeats `input` `multiples[i]` times along axis i."""
+    m = tuple(int(v) for v in np.asarray(multiples.numpy() if isinstance(multiples, Tensor) else multiples).reshape(-1))
+    return apply(_TILE, [input], multiples=m)
+
+
+# ---------------------------------------------------------------------------
+# creation from ranges: range, linspace, eye, one_hot, sequence_mask
+# ---------------------------------------------------------------------------
+
+def _value_of(x, what):
+    if isinstance(x, Tensor):
+        v = constant_value(x)
+        if v is None:
+            raise InvalidArgumentError(f"{what} must be known when the op is built (not symbolic)")
+        return v
+    return x
+
+
+def range_(start, limit=None, delta=1, dtype=None, name=None) -> Tensor:
+    """[start, start + delta, ...) up to `limit` (exclusive): `sf.range`.
+
+        >>> sf.range(5).numpy()
+        array([0, 1, 2, 3, 4], dtype=int32)
+    """
+    if limit is None:
+        start, limit = 0, start
+    vals = [_value_of(v, "range arguments") for v in (start, limit, delta)]
+    if dtype is None:
+        tensors = [v for v in (start, limit, delta) if isinstance(v, Tensor)]
+        if tensors:
+            dtype = tensors[0].dtype
+        else:
+            dtype = dtypes.float32 if any(isinstance(v, float) or np.asarray(v).dtype.kind == "f"
+                                           for v in vals) else dtypes.int32
+    dtype = dtypes.as_dtype(dtype)
+    if vals[2] == 0:
+        raise InvalidArgumentError("range: delta must not be 0")
+    return EagerTensor(np.arange(*[np.asarray(v).item() for v in vals]).astype(dtype._np))
+
+
+def linspace(start, stop, num, axis=0, name=None) -> Tensor:
+    """`num` evenly spaced values from start to stop (inclusive)."""
+    start, stop = (_value_of(v, "linspace arguments") for v in (start, stop))
+    dtype = dtypes.float32
+    for v in (start, stop):
+        if isinstance(v, np.ndarray) and v.dtype.kind == "f":
+            dtype = dtypes.from_numpy(v.dtype)
+    return EagerTensor(np.linspace(start, stop, int(_value_of(num, "num")), axis=axis).astype(dtype._np))
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name=None) -> Tensor:
+    """Identity matrix (optionally batched)."""
+    dtype = dtypes.as_dtype(dtype)
+    m = np.eye(int(num_rows), None if num_columns is None else int(num_columns), dtype=dtype._np)
+    if batch_shape:
+        m = np.broadcast_to(m, tuple(batch_shape) + m.shape).copy()
+    return EagerTensor(m)
+
+
+def one_hot(indices, depth, on_value=None, off_value=None, axis=-1, dtype=None, name=None) -> Tensor:
+    """One-hot vectors along a new axis (indices out of range give all off).
+
+        >>> sf.one_hot([0, 2], 3).numpy()
+        array([[1., 0., 0.],
+               [0., 0., 1.]], dtype=float32)
+    """
+    from strataflow.ops import math_ops
+
+    indices = convert_to_tensor(indices)
+    rules.require(indices.dtype, "iu", "one_hot indices")
+    if dtype is None:
+        dtype = (convert_to_tensor(on_value).dtype if on_value is not None else
+                 convert_to_tensor(off_value).dtype if off_value is not None else dtypes.float32)
+    dtype = dtypes.as_dtype(dtype)
+    on = convert_to_tensor(1 if on_value is None else on_value, dtype=dtype)
+    off = convert_to_tensor(0 if off_value is None else off_value, dtype=dtype)
+    rank = indices.shape.rank
+    axis = rules.normalize_axis(axis, rank + 1)
+    positions = range_(int(_value_of(depth, "depth")), dtype=indices.dtype)
+    shape_ = [1] * (rank + 1)
+    shape_[axis] = -1
+    hot = math_ops.equal(expand_dims(indices, axis), reshape(positions, shape_))
+    return math_ops.where(hot, on, off)
+
+
+def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None) -> Tensor:
+    """mask[..., j] = j < lengths[...]."""
+    from strataflow.ops import math_ops
+
+    lengths = convert_to_tensor(lengths)
+    if maxlen is None:
+        v = constant_value(lengths)
+        if v is None:
+            raise InvalidArgumentError("sequence_mask of symbolic lengths needs maxlen")
+        maxlen = int(v.max()) if v.size else 0
+    mask = math_ops.less(range_(int(_value_of(maxlen, "maxlen")), dtype=lengths.dtype),
+                         expand_dims(lengths, -1))
+    return math_ops.cast(mask, dtype)
+
+
+# ---------------------------------------------------------------------------
+# gather_nd, scatter_nd, boolean_mask
+# ---------------------------------------------------------------------------
+
+def _gather_nd_infer(params, indices):
+    rules.require(indices.dtype, "iu", "indices")
+    pd, idd = params.shape.dims, indices.shape.dims
+    if pd is None or idd is None or idd[-1] is None:
+        return TensorSpec(TensorShape(None), params.dtype)
+    k = idd[-1]
+    if k > len(pd):
+        raise InvalidArgumentError(f"index depth {k} exceeds params rank {len(pd)}")
+    return TensorSpec(TensorShape._of(idd[:-1] + pd[k:]), params.dtype)
+
+
+def _check_nd_indices(indices, shape):
+    k = indices.shape[-1]
+    limits = np.asarray(shape[:k])
+    bad = (indices < 0) | (indices >= limits)
+    if bad.any():
+        where_ = np.argwhere(bad)[0]
+        raise InvalidArgumentError(
+            f"index {indices[tuple(where_[:-1])].tolist()} is out of bounds for shape {list(shape[:k])}")
+
+
+def _gather_nd_kernel(params, indices):
+    _check_nd_indices(indices, params.shape)
+    k = indices.shape[-1]
+    return params[tuple(np.moveaxis(indices, -1, 0))] if k else np.broadcast_to(
+        params, indices.shape[:-1] + params.shape).copy()
+
+
+def _gather_nd_grad(ctx, g):
+    params, indices = ctx.inputs
+    return [scatter_nd(indices, g, shape(params)), None]
+
+
+_GATHER_ND = op_def("gather_nd", _gather_nd_kernel, _gather_nd_infer, None, _gather_nd_grad)
+
+
+def gather_nd(params, indices, batch_dims=0, name=None) -> Tensor:
+    """params[indices[..., :]]: the last axis of `indices` indexes `params`."""
+    if batch_dims:
+        raise InvalidArgumentError("gather_nd with batch_dims is not supported")
+    return apply(_GATHER_ND, [params, indices])
+
+
+def _scatter_nd_infer(indices, updates, shape_):
+    rules.require(indices.dtype, "iu", "indices")
+    dims = _static_dims(shape_, "shape")
+    out = TensorShape(dims)
+    idd, ud = indices.shape.dims, updates.shape.dims
+    if dims is not None and None not in dims and idd is not None and ud is not None and idd[-1] is not None:
+        expected = idd[:-1] + tuple(dims[idd[-1]:])
+        if TensorShape._of(ud) != TensorShape._of(expected) and TensorShape._of(ud).is_compatible_with(expected) is False:
+            raise InvalidArgumentError(
+                f"updates shape {rules.dims_text(updates.shape)} should be {list(expected)}")
+    return TensorSpec(out, updates.dtype)
+
+
+def _scatter_nd_kernel(indices, updates, shape_):
+    out = np.zeros(tuple(shape_), updates.dtype)
+    _check_nd_indices(indices, out.shape)
+    np.add.at(out, tuple(np.moveaxis(indices, -1, 0)), updates)
+    return out
+
+
+_SCATTER_ND = op_def(
+    "scatter_nd", _scatter_nd_kernel, _scatter_nd_infer, None,
+    lambda ctx, g: [None, gather_nd(g, ctx.inputs[0]), None])
+
+
+def scatter_nd(indices, updates, shape, name=None) -> Tensor:  # noqa: A002
+    """Zeros of `shape` with `updates` added at `indices` (duplicates add up)."""
+    return apply(_SCATTER_ND, [indices, updates, _shape_operand(shape)])
+
+
+def boolean_mask(tensor, mask, axis=None, name=None) -> Tensor:
+    """The entries of `tensor` where `mask` is true (flattened over the mask's axes)."""
+    x = convert_to_tensor(tensor)
+    mask = convert_to_tensor(mask)
+    rules.require(mask.dtype, "b", "mask")
+    axis = 0 if axis is None else rules.normalize_axis(axis, x.shape.rank)
+    k = mask.shape.rank
+    if k == 0:
+        raise InvalidArgumentError("mask cannot be a scalar")
+    if not x.shape[axis:axis + k].is_compatible_with(mask.shape):
+        raise InvalidArgumentError(
+            f"mask shape {rules.dims_text(mask.shape)} does not match tensor shape "
+            f"{rules.dims_text(x.shape)} at axis {axis}")
+    positions = where_indices(mask)  # [n, k]
+    if axis:
+        x = transpose(x, list(np.r_[axis:axis + k, 0:axis, axis + k:x.shape.rank]))
+    picked = gather_nd(x, positions)
+    if axis:
+        r = picked.shape.rank
+        picked = transpose(picked, list(np.r_[1:axis + 1, 0, axis + 1:r]))
+    return picked
+
+
+# ---------------------------------------------------------------------------
+# sort, argsort, unique (eager)
+# ---------------------------------------------------------------------------
+
+def _argsort_kernel(x, *, axis, descending, stable):
+    if descending:  # the stable descending order: reverse-sort the reversed array
+        r = np.flip(x, axis)
+        order = np.flip(np.argsort(r, axis=axis, kind="stable"), axis)
+        return (x.shape[axis] - 1 - order).astype(np.int32)
+    return np.argsort(x, axis=axis, kind="stable").astype(np.int32)
+
+
+def _argsort_infer(x, *, axis, descending, stable):
+    rules.require(x.dtype, "fiu")
+    return TensorSpec(x.shape, dtypes.int32)
+
+
+_ARGSORT = op_def("argsort", _argsort_kernel, _argsort_infer)
+
+
+def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None) -> Tensor:
+    """Indices (int32) that sort `values` along `axis` (ties keep their order)."""
+    x = convert_to_tensor(values)
+    if direction not in ("ASCENDING", "DESCENDING"):
+        raise InvalidArgumentError(f"direction must be ASCENDING or DESCENDING, got {direction!r}")
+    axis = rules.normalize_axis(axis, x.shape.rank)
+    return apply(_ARGSORT, [x], axis=axis, descending=direction == "DESCENDING", stable=bool(stable))
+
+
+def sort(values, axis=-1, direction="ASCENDING", name=None) -> Tensor:
+    """`values` sorted along `axis` (differentiable: a gather by argsort)."""
+    x = convert_to_tensor(values)
+    r = x.shape.rank
+    axis = rules.normalize_axis(axis, r)
+    order = argsort(x, axis, direction)
+    if axis != r - 1:  # gather along the last axis, with the others as batch dims
+        perm = [i for i in range(r) if i != axis] + [axis]
+        inv = list(np.argsort(perm))
+        xt, ot = transpose(x, perm), transpose(order, perm)
+        return transpose(gather(xt, ot, axis=r - 1, batch_dims=r - 1), inv)
+    return gather(x, order, axis=r - 1, batch_dims=r - 1)
+
+
+def _unique_kernel(x, *, out_idx):
+    values, first, inverse = np.unique(x, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # TF keeps first-occurrence order
+    rank_of = np.empty_like(order)
+    rank_of[order] = np.arange(order.size)
+    return values[order], rank_of[inverse.reshape(-1)].astype(out_idx._np)
+
+
+def _unique_infer(x, *, out_idx):
+    if x.shape.rank != 1:
+        raise InvalidArgumentError(f"unique needs a 1-D tensor, got shape {rules.dims_text(x.shape)}")
+    return TensorSpec(TensorShape([None]), x.dtype), TensorSpec(x.shape, out_idx)
+
+
+_UNIQUE = op_def("unique", _unique_kernel, _unique_infer)
+
+
+def unique(x, out_idx=dtypes.int32, name=None):
+    """(y, idx): the distinct values in order of first occurrence and, for
+    each input element, its index in y. Eager only (data-dependent shape)."""
+    return apply(_UNIQUE, [x], out_idx=dtypes.as_dtype(out_idx))
+

@@ -17,6 +17,7 @@ from mlir import ir
 
 from strataflow.framework import dtypes
 from strataflow.framework.errors import InvalidArgumentError
+from strataflow.framework.tensor_shape import TensorShape, TensorSpec
 
 _DYNAMIC = ir.ShapedType.get_dynamic_size()
 
@@ -120,6 +121,13 @@ class Builder:
         if None in dims:
             raise InvalidArgumentError("dynamic broadcasting is not supported by this emitter yet")
         return self.op("sf.broadcast_to", [value, self.shape_tensor(dims)], [target])
+
+    def broadcast_batch(self, value: ir.Value, batch: list) -> ir.Value:
+        """`value` (a stack of matrices) with its leading dims broadcast to `batch`."""
+        t = ir.RankedTensorType(value.type)
+        dims = [None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank)]
+        spec = TensorSpec(TensorShape(list(batch) + dims[-2:]), _element_dtype(value))
+        return self.broadcast_to(value, spec)
 
     def broadcast_operands(self, operands, out_spec) -> list:
         """Each operand broadcast to the (elementwise) result's shape."""
