@@ -41,7 +41,7 @@ __all__ = [n for n in dir() if not n.startswith("_")]
 
 # Staging needs MLIR, so it is imported on first use: sf.function, sf.cond, ...
 _STAGING = frozenset({
-    "function", "cond", "while_loop", "case", "switch_case", "range", "autograph",
+    "function", "cond", "while_loop", "case", "switch_case", "autograph",
     "TensorArray", "print", "ConcreteFunction",
 })
 

@@ -528,13 +528,10 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
 
 
 def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001 - TF's name
-    """`[start, start + delta, ...)` below `limit`, like `tf.range`.
-
-        >>> sf.range(5).numpy()
-        array([0, 1, 2, 3, 4], dtype=int32)
-
-    Inside a trace `for i in sf.range(n)` becomes an `sf.while` over a scalar
-    counter; the range itself is materialised only if used as a tensor.
+    """`sf.range` as AutoGraph calls it: eagerly `ops.array_ops.range_`;
+    inside a trace a tensor that `for i in sf.range(n)` turns into an
+    `sf.while` over a scalar counter (bounds may be symbolic), materialised
+    only if used as a tensor.
     """
     if limit is None:
         start, limit = 0, start
@@ -548,13 +545,13 @@ def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001 - TF
     args = [convert_to_tensor(a, dtype=dtype) if not isinstance(a, Tensor) else a for a in args]
     graph = _context._state.graph
     known = [a._const_value() for a in args]
-    if any(k is None for k in known):
+    if graph is None or any(k is None for k in known):
         if graph is None:
-            raise InvalidArgumentError("sf.range needs values")
+            from strataflow.ops.array_ops import range_
+
+            return range_(*args, dtype=dtype)
         return _symbolic_range(graph, args, dtype)
     values = np.arange(*[k.item() for k in known], dtype=dtype._np)
-    if graph is None:
-        return EagerTensor(values)
     t = SymbolicTensor(graph, None, TensorShape([len(values)]), dtype)
     t._range = tuple(args)
     t._pending = EagerTensor(values)

@@ -117,7 +117,7 @@ class FuncGraph:
         self.captured_constants: list[np.ndarray] = []    # large eager tensors (arguments)
         self.captures: list = []  # what each argument after the inputs is bound to, in order
         self._handles: dict[int, ir.Value] = {}           # id(handle) -> block argument
-        self._constants: dict[int, tuple] = {}            # id(eager tensor) -> (tensor, value)
+        self._constants: dict = {}  # id(eager tensor) or small value's bytes -> (tensor, value)
         self._locations: dict[tuple, ir.Location] = {}
         self.outputs: list[SymbolicTensor] = []
         self.finished = False
@@ -179,6 +179,12 @@ class FuncGraph:
         if entry is not None:
             return entry[1]
         array = t._value
+        if array.size <= 16:  # small values (1, 2.0, ...) once per function, by value
+            key = (array.dtype.str, array.shape, array.tobytes())
+            entry = self._constants.get(key)
+            if entry is not None:
+                self._constants[id(t)] = (t, entry[1])
+                return entry[1]
         if array.size > LARGE_CONSTANT:
             with self.ctx, ir.Location.unknown():
                 value = self._argument(self.builder.tensor_type(t.shape, t.dtype))
@@ -188,6 +194,8 @@ class FuncGraph:
             with self.ctx, ir.Location.unknown(), ir.InsertionPoint.at_block_begin(self.entry):
                 value = self.builder.constant(array)
         self._constants[id(t)] = (t, value)  # holding `t` keeps its id unique
+        if array.size <= 16:
+            self._constants[(array.dtype.str, array.shape, array.tobytes())] = (t, value)
         return value
 
     def capture_tensor(self, t: Tensor) -> SymbolicTensor:

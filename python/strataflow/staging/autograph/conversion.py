@@ -127,10 +127,10 @@ def converted_source(func) -> str:
 def converted_call(f, args, kwargs):
     """Calls `f`, converting it first when it is user code (AutoGraph's
     recursive conversion); `sf.function`s inline into the current trace."""
-    if f is builtins.range and any(isinstance(a, _tensor_type()) for a in args):
-        from strataflow.staging.control_flow import range as sf_range
+    if f is builtins.range and any(isinstance(a, _tensor_type()) for a in args) or _is_sf_range(f):
+        from strataflow.staging.control_flow import range as staged_range
 
-        return sf_range(*args)
+        return staged_range(*args, **kwargs)  # loops over it stay compact when staged
     if f is builtins.len and len(args) == 1 and isinstance(args[0], _tensor_type()) \
             and args[0].shape.rank and args[0].shape[0] is None:
         from strataflow.ops.array_ops import shape
@@ -143,6 +143,12 @@ def converted_call(f, args, kwargs):
         if isinstance(call, types.FunctionType) and is_user_code(call):
             return convert(call)(f, *args, **kwargs)
     return f(*args, **kwargs)
+
+
+def _is_sf_range(f) -> bool:
+    from strataflow.ops import array_ops
+
+    return f is array_ops.range_
 
 
 def _tensor_type():
