@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import strataflow as sf
-from staging_helpers import requires
+from staging_helpers import requires, requires_bool_state
 from strataflow.staging import nest
 
 CMP = ("sf.gt", "sf.lt", "sf.eq", "sf.ne", "sf.mul", "sf.sub")
@@ -89,6 +89,7 @@ def test_collatz_27_takes_111_steps():
     assert g.experimental_get_tracing_count() == 1
 
 
+@requires_bool_state
 def test_for_over_range_with_early_break():
     def f(n, limit):
         total = 0
@@ -102,6 +103,7 @@ def test_for_over_range_with_early_break():
     check(f, i32(3), i32(100))
 
 
+@requires_bool_state
 def test_for_over_tensor_rows_and_continue():
     def f(m):
         acc = sf.zeros([2])
@@ -114,6 +116,7 @@ def test_for_over_tensor_rows_and_continue():
     check(f, c([[1, 2], [-5, 1], [3, 4]]))
 
 
+@requires_bool_state
 def test_return_inside_loop():
     def f(n):
         i = 0
@@ -127,6 +130,7 @@ def test_return_inside_loop():
     check(f, i32(3))
 
 
+@requires_bool_state
 def test_and_or_not_on_tensors():
     def f(x, y):
         r = 0
@@ -186,6 +190,7 @@ def test_shape_change_needs_an_invariant():
     assert sf.function(relaxed)(i32(5)).numpy().shape == (8,)
 
 
+@requires_bool_state
 def test_helpers_are_converted_and_functions_inline():
     def helper(x):
         if x > 0:
