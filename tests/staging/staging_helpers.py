@@ -40,7 +40,7 @@ def bool_state_compiles() -> bool:
 
     MLIR 22.1.8 aborts the process lowering a `memref<...xi1>` load, so the
     probe runs in a subprocess."""
-    if not has_ops("sf.lt", "sf.gt", "sf.not"):
+    if not has_ops("sf.less", "sf.greater", "sf.logical_not", "sf.logical_and"):
         return False
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     result = subprocess.run([sys.executable, "-c", _BOOL_STATE_PROBE], env=env,

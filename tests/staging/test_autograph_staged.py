@@ -7,7 +7,7 @@ import strataflow as sf
 from staging_helpers import requires, requires_bool_state
 from strataflow.staging import nest
 
-CMP = ("sf.gt", "sf.lt", "sf.eq", "sf.ne", "sf.mul", "sf.sub")
+CMP = ("sf.greater", "sf.less", "sf.equal", "sf.not_equal", "sf.mul", "sf.sub", "sf.neg")
 pytestmark = requires("sf.if", "sf.while", *CMP)
 
 

@@ -11,8 +11,9 @@ As in TensorFlow 2, a TensorArray is a value: `write` returns the new array
 it is one tensor `buffer` of shape ``[size, *element_shape]`` (a composite
 for `nest`, so it is carried through `sf.if`/`sf.while` like any tensor):
 `read` gathers a row, `write` selects the new row in, and with
-`dynamic_size=True` a write at index `size` appends (a staged loop then
-carries the buffer with a dynamic first dimension).
+`dynamic_size=True` a write appends (staged, dynamic arrays are written in
+order, index == size, as loops do; a staged loop carries the buffer with a
+dynamic first dimension).
 """
 from __future__ import annotations
 
@@ -198,7 +199,7 @@ class TensorArray:
 def _staged_write(buffer: Tensor, index, value: Tensor, dynamic: bool) -> Tensor:
     """`buffer` with row `index` replaced by `value` (or appended, when
     `dynamic` and `index` is the current size)."""
-    from strataflow.ops import array_ops, math_ops
+    from strataflow.ops import array_ops
 
     row = array_ops.expand_dims(value, 0)
     index = convert_to_tensor(index.read_value() if hasattr(index, "read_value") else index,
@@ -206,14 +207,11 @@ def _staged_write(buffer: Tensor, index, value: Tensor, dynamic: bool) -> Tensor
     n = buffer.shape[0]
     known = index._const_value()
     if dynamic:
-        if n is not None and known is not None and int(known) == n:
-            return array_ops.concat([buffer, row], 0)
-        from strataflow.staging.control_flow import cond
-
-        size = array_ops.shape(buffer)[0] if n is None else n
-        return cond(math_ops.greater_equal(index, size),
-                    lambda: array_ops.concat([buffer, row], 0),
-                    lambda: _select_row(buffer, index, row))
+        if n is not None and known is not None and int(known) < n:
+            return _select_row(buffer, index, row)
+        # Staged, a dynamic array grows by appending: writes go to index
+        # `size` (the loop pattern `ta = ta.write(i, ...)`).
+        return array_ops.concat([buffer, row], 0)
     if n is not None and known is not None and not 0 <= int(known) < n:
         raise OutOfRangeError(f"TensorArray write at {int(known)}: size is {n}")
     return _select_row(buffer, index, row)
