@@ -103,6 +103,7 @@ def test_for_over_range_with_early_break():
     check(f, i32(3), i32(100))
 
 
+@requires("sf.fill", "sf.gather", "sf.reduce_sum")
 @requires_bool_state
 def test_for_over_tensor_rows_and_continue():
     def f(m):
@@ -170,6 +171,7 @@ def test_dtype_change_in_loop_is_a_clear_error():
         f(i32(3))
 
 
+@requires("sf.fill", "sf.concat", "sf.shape", "sf.strided_slice")
 def test_shape_change_needs_an_invariant():
     def grow(n):
         x = sf.ones([1])
@@ -226,7 +228,7 @@ def test_explicit_while_loop_with_maximum_iterations():
     check(f, i32(3))
 
 
-@requires("sf.gather", "sf.select", "sf.broadcast_to")
+@requires("sf.gather", "sf.select", "sf.broadcast_to", "sf.cast", "sf.expand_dims")
 def test_tensor_array_in_a_staged_loop():
     def f(n):
         ta = sf.TensorArray(sf.float32, size=4)
@@ -237,7 +239,7 @@ def test_tensor_array_in_a_staged_loop():
     check(f, i32(4))
 
 
-@requires("sf.concat")
+@requires("sf.concat", "sf.expand_dims")
 def test_dynamic_tensor_array():
     def f(n):
         ta = sf.TensorArray(sf.int32, size=0, dynamic_size=True)
@@ -266,7 +268,7 @@ def test_print_runs_at_call_time(capfd):
     assert traced == [1]
 
 
-@requires("sf.matmul")
+@requires("sf.matmul", "sf.div", "sf.reduce_sum")
 def test_matmul_many():
     def matmul_many(x):
         for _ in sf.range(100):
