@@ -23,7 +23,7 @@ from mlir import ir
 
 from strataflow.framework import context as _context
 from strataflow.framework import dtypes
-from strataflow.framework.errors import InvalidArgumentError, user_location
+from strataflow.framework.errors import user_location
 from strataflow.framework.tensor import EagerTensor, Tensor, convert_to_tensor
 from strataflow.framework.tensor_shape import TensorShape, TensorSpec, as_shape
 from strataflow.framework.variables import Variable

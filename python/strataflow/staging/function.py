@@ -17,6 +17,7 @@ arrays from then on. Inside another trace, a `Function` call is inlined.
 from __future__ import annotations
 
 import functools
+import itertools
 import inspect
 import re
 import threading
@@ -42,7 +43,7 @@ class RetracingWarning(UserWarning):
     """A staged function is traced again and again (each trace compiles)."""
 
 
-_ids = iter(range(1, 1 << 62))
+_ids = itertools.count(1)
 
 
 def _symbol(name: str) -> str:
