@@ -358,3 +358,31 @@ def test_seed_example_matches_eager():
 
     eager, staged = run(False), run(True)
     assert eager == staged == (15.0, 6.0, 9.0)
+
+
+def test_autograph_off_keeps_python_semantics():
+    @sf.function(autograph=False)
+    def f(x):
+        if x > 0:
+            return x
+        return -x
+
+    with pytest.raises(TypeError, match="cannot be used as a Python bool"):
+        f(c(1.0))
+
+
+def test_leaked_symbolic_tensor_is_an_error():
+    leaked = []
+
+    @sf.function
+    def f(x):
+        leaked.append(x + x)
+        return x
+
+    @sf.function
+    def g(x):
+        return x + leaked[0]
+
+    f(c(1.0))
+    with pytest.raises(sf.errors.InvalidArgumentError, match="cannot leak"):
+        g(c(1.0))
