@@ -1,8 +1,10 @@
 """`sf.custom_gradient` and `sf.recompute_grad`.
 
-A decorated function runs with the tapes set aside (its inner ops are not
-recorded); each active tape then records it as one entry whose gradient
-rule is the user's `grad_fn`. Variables read inside it are found by a
+Each active tape records a decorated function as one entry whose gradient
+rule is the user's `grad_fn`: its outputs are fresh tensors, so no gradient
+flows through its inner ops. Those ops are still recorded (unless
+`recompute_grad` asks otherwise), so a `grad_fn` using values computed from
+the inputs is itself differentiable (higher order). Variables read inside it are found by a
 watcher tape and passed as `grad_fn(*dys, variables=[...])`.
 
     >>> @sf.custom_gradient
@@ -61,6 +63,10 @@ def custom_gradient(f):
         ...     e = sf.exp(x)
         ...     return sf.math.log1p(e), lambda dy: dy * (1 - 1 / (1 + e))
     """
+    return _custom_gradient(f, record_forward=True)
+
+
+def _custom_gradient(f, record_forward: bool):
     from strataflow.autodiff.tape import _flatten, _pack
 
     @functools.wraps(f)
@@ -69,8 +75,9 @@ def custom_gradient(f):
         if not tapes:
             return f(*args, **kwargs)[0]
         watcher = _VariableWatcher()
-        with _context.only_tapes([watcher]):
+        with _context.only_tapes(list(tapes) + [watcher] if record_forward else [watcher]):
             result, grad_fn = f(*args, **kwargs)
+        with _context.only_tapes([]):
             outs = [array_ops.identity(o) if isinstance(o, Tensor) else o for o in _flatten(result)]
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         handles = list(watcher.handles.values())
@@ -111,7 +118,6 @@ def recompute_grad(f):
     """
     from strataflow.autodiff.tape import GradientTape
 
-    @custom_gradient
     @functools.wraps(f)
     def inner(*args):
         result = f(*args)
@@ -127,4 +133,4 @@ def recompute_grad(f):
             input_grads = [next(it) if isinstance(a, Tensor) else None for a in args]
             return input_grads, grads[len(tensors):]
         return result, grad_fn
-    return inner
+    return _custom_gradient(inner, record_forward=False)
