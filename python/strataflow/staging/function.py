@@ -255,7 +255,7 @@ class Function:
         cf = self.get_concrete_function(*args, **kwargs)
         return lambda stage="sf": cf.ir(stage)
 
-    def __get__(self, instance, owner):
+    def __get__(self, instance, owner=None):
         if instance is None:
             return self
         entry = self._bound.get(id(instance))
