@@ -310,7 +310,8 @@ class Function:
         first_uid = next(_variables._uid)
         _context.push_graph(graph)
         try:
-            structured = self._callable()(*sym_args, **sym_kwargs)
+            with _context.only_tapes([]):  # outer (eager) tapes must not see symbolic ops
+                structured = self._callable()(*sym_args, **sym_kwargs)
             leaves = nest.flatten(structured)
             leaves = [x.read_value() if isinstance(x, Variable) else x for x in leaves]
         finally:
