@@ -220,3 +220,21 @@ def test_staged_softmax_regression_matches_eager_for_50_steps():
     np.testing.assert_allclose(w_staged, runs["eager"][1], rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(b_staged, runs["eager"][2], rtol=1e-5, atol=1e-5)
     assert step.experimental_get_tracing_count() == 1
+
+
+def test_calling_a_staged_function_under_an_eager_tape():
+    w = sf.Variable([1.0, 2.0])
+
+    @sf.function
+    def f(x, scale):
+        return sf.reduce_sum(sf.sin(x) * w) * scale
+
+    x = sf.constant([0.5, -0.3])
+    with sf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x, 3.0) + f(x, 3.0)
+    gx, gw = tape.gradient(y, [x, w])
+    np.testing.assert_allclose(y.numpy(), 6 * np.sum(np.sin(x.numpy()) * w.numpy()), rtol=1e-6)
+    np.testing.assert_allclose(gx.numpy(), 6 * np.cos(x.numpy()) * w.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(gw.numpy(), 6 * np.sin(x.numpy()), rtol=1e-6)
+    assert f.experimental_get_tracing_count() == 1
