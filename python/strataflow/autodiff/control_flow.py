@@ -51,6 +51,12 @@ class _RegionRecorder:
             return self.nested or x.variable.trainable or any(id(x) in t._tracked for t in self.tapes)
         return x.dtype.is_floating and (self.nested or any(id(x) in t._tracked for t in self.tapes))
 
+    def local(self, values) -> None:
+        """Marks region arguments (block arguments) as not external."""
+        from strataflow.staging import nest
+
+        self.produced.update(id(x) for x in nest.flatten(list(values)))
+
     def traced(self, fn):
         """`fn` run with only this recorder active (inner tapes may still push)."""
         def run(*args):
@@ -183,10 +189,12 @@ def recorded_while(stage, cond_fn, body_fn, state, names, where=None, shape_inva
         return list(s[:n_state]), s[n_state], list(s[n_state + 1:])
 
     def aug_cond(*s):
+        rec.local(s)
         user, _, _ = split(s)
         return rec.traced(cond_fn)(*user)
 
     def aug_body(*s):
+        rec.local(s)
         user, n, hist = split(s)
         now = [_read(x) for x in nest.flatten(user)]
         with _context.only_tapes([]):
