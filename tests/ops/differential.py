@@ -168,16 +168,15 @@ def compile_single(op, inputs, attrs):
             f = func.FuncOp("f", (in_types, out_types))
             entry = f.add_entry_block()
             with ir.InsertionPoint(entry):
-                try:
-                    spec_arg = specs if isinstance(op.infer(*inputs, **attrs), tuple) else specs[0]
-                    results = op.emit(b, *entry.arguments, out_specs=spec_arg, **attrs)
-                except Exception as e:  # an op the dialect does not have yet
-                    if "unregistered" in str(e) or "does not exist" in str(e):
-                        raise LookupError(str(e)) from e
-                    raise
+                spec_arg = specs if isinstance(op.infer(*inputs, **attrs), tuple) else specs[0]
+                results = op.emit(b, *entry.arguments, out_specs=spec_arg, **attrs)
                 func.ReturnOp(list(_as_tuple(results)))
-        if not module.operation.verify():
-            raise AssertionError(f"{op.name}: emitted IR does not verify:\n{module}")
+        try:
+            module.operation.verify()
+        except ir.MLIRError as e:
+            if "unregistered operation" in str(e):  # the dialect does not have it yet
+                raise LookupError(str(e)) from None
+            raise AssertionError(f"{op.name}: emitted IR does not verify: {e}\n{module}") from None
         return compiler.compile_module(module, "f"), ctx
 
 

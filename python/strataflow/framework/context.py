@@ -1,7 +1,9 @@
 """Per-thread execution state: the graph being built (if any) and active tapes.
 
-`ops.registry.apply` reads this on every op, so the common case (eager, no
-tape) costs two attribute reads: `_state.graph is None` and `_state.tapes`.
+`ops.registry.apply` reads this on every op. Thread-local reads are slow
+(~1 us on a busy machine), so the common case -- no graph and no tape in
+any thread -- is one read of the module global `busy` (a count of pushed
+graphs and tapes, all threads together).
 
     >>> executing_eagerly()
     True
@@ -26,6 +28,14 @@ class _State(threading.local):
 
 
 _state = _State()
+busy = 0  # graphs + tapes pushed in all threads; 0 => eager, nothing records
+_busy_lock = threading.Lock()
+
+
+def _count(delta: int) -> None:
+    global busy
+    with _busy_lock:
+        busy += delta
 
 
 def current_graph():
@@ -41,12 +51,14 @@ def push_graph(graph) -> None:
     """Makes `graph` current: ops call `graph.emit_op(...)` until popped."""
     _state.graphs.append(graph)
     _state.graph = graph
+    _count(1)
 
 
 def pop_graph():
     """Removes and returns the current graph."""
     g = _state.graphs.pop()
     _state.graph = _state.graphs[-1] if _state.graphs else None
+    _count(-1)
     return g
 
 
@@ -79,6 +91,7 @@ def push_tape(tape) -> None:
     """Activates `tape`: every op applied from now on calls `tape.record(...)`."""
     _state.tape_stack.append(tape)
     _refresh_tapes()
+    _count(1)
 
 
 def pop_tape(tape=None):
@@ -88,6 +101,7 @@ def pop_tape(tape=None):
     else:
         _state.tape_stack.remove(tape)
     _refresh_tapes()
+    _count(-1)
     return tape
 
 

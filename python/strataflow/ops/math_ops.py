@@ -852,8 +852,7 @@ def _select_infer(c, x, y):
 
 
 def _select_emit(b, c, x, y, *, out_specs):
-    c = b.broadcast_to(c, out_specs)
-    x, y = b.broadcast_operands([x, y], out_specs)
+    c, x, y = b.broadcast_operands([c, x, y], out_specs)
     return b.op("sf.select", [c, x, y], [b.tensor_type(out_specs)])
 
 
