@@ -14,6 +14,17 @@ from tests.autodiff.op_cases import CASES
 pytest.importorskip("strataflow._sfnative", reason="needs the native module (build it)")
 
 
+def _dialect_has(*names) -> bool:
+    from strataflow.staging.graph import mlir_context
+
+    return all(mlir_context().is_registered_operation(n) for n in names)
+
+
+if not _dialect_has("sf.add", "sf.mul", "sf.sin", "sf.broadcast_to", "sf.concat", "sf.gather"):
+    pytest.skip("the sf dialect lacks the elementwise/shape ops (not merged yet)",
+                allow_module_level=True)
+
+
 def _vjp(fn, cots):
     def grads(*xs):
         with sf.GradientTape() as tape:
