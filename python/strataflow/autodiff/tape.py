@@ -23,6 +23,7 @@ tracks, so ids stay unique while it lives.
 """
 from __future__ import annotations
 
+import contextlib
 import enum
 
 from strataflow.framework import context as _context
@@ -194,7 +195,7 @@ class GradientTape:
         from strataflow.autodiff.backprop import backward
 
         with (_context.suspend_tape(self) if self._recording and not self._persistent
-              else _nullcontext()):
+              else contextlib.nullcontext()):
             return backward(self._entries, targets, cotangents, sources, unconnected)
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
@@ -213,14 +214,6 @@ class GradientTape:
         from strataflow.autodiff.jacobian import batch_jacobian
 
         return batch_jacobian(self, target, source, UnconnectedGradients(unconnected_gradients))
-
-
-class _nullcontext:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc):
-        return False
 
 
 # ---------------------------------------------------------------------------
