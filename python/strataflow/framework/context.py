@@ -122,6 +122,35 @@ def stop_recording():
         _refresh_tapes()
 
 
+@contextlib.contextmanager
+def suspend_tape(tape):
+    """`tape` records nothing in the block; other tapes go on (TF's
+    `GradientTape.stop_recording`). Restores its place in the stack."""
+    stack = _state.tape_stack
+    index = stack.index(tape)
+    del stack[index]
+    _refresh_tapes()
+    try:
+        yield
+    finally:
+        stack.insert(index, tape)
+        _refresh_tapes()
+
+
+@contextlib.contextmanager
+def only_tapes(tapes):
+    """Exactly `tapes` record in the block (the others are set aside), e.g. to
+    see the ops of a function traced as one differentiable unit."""
+    saved, saved_paused = _state.tape_stack, _state.paused
+    _state.tape_stack, _state.paused = list(tapes), 0
+    _refresh_tapes()
+    try:
+        yield
+    finally:
+        _state.tape_stack, _state.paused = saved, saved_paused
+        _refresh_tapes()
+
+
 # ---------------------------------------------------------------------------
 # name scopes (informational: they prefix variable names, as in TF)
 # ---------------------------------------------------------------------------

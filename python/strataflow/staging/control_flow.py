@@ -118,6 +118,15 @@ def _zeros(spec: TensorSpec, name: str, where: str) -> Tensor:
 def stage_if(pred, true_fn, false_fn, state=(), names=(), where=None, placeholder_names=()):
     """Stages `true_fn(*state)` / `false_fn(*state)` as one `sf.if`; returns
     the merged outputs (same structure as the branches')."""
+    if _context._state.tapes:  # differentiable: one tape entry (see strataflow.autodiff)
+        from strataflow.autodiff.control_flow import recorded_if
+
+        return recorded_if(_stage_if, pred, true_fn, false_fn, state, names=names,
+                           where=where or user_location(), placeholder_names=placeholder_names)
+    return _stage_if(pred, true_fn, false_fn, state, names, where, placeholder_names)
+
+
+def _stage_if(pred, true_fn, false_fn, state=(), names=(), where=None, placeholder_names=()):
     graph = _context.current_graph()
     where = where or user_location()
     pred = _bool_scalar(pred, where)
@@ -232,6 +241,17 @@ def stage_while(cond_fn, body_fn, state, names, where=None, shape_invariants=(),
     of the body discovers. Other Python values must not change.
     """
     where = where or user_location()
+    if _context._state.tapes:  # differentiable: one tape entry (see strataflow.autodiff)
+        from strataflow.autodiff.control_flow import recorded_while
+
+        return recorded_while(_stage_while, cond_fn, body_fn, state, names, where,
+                              shape_invariants, maximum_iterations, placeholder_names)
+    return _stage_while(cond_fn, body_fn, state, names, where, shape_invariants,
+                        maximum_iterations, placeholder_names)
+
+
+def _stage_while(cond_fn, body_fn, state, names, where, shape_invariants, maximum_iterations,
+                 placeholder_names):
     state = list(state)
     for _ in builtins.range(3):  # placeholders, then TensorArrays, may each need a retry
         try:

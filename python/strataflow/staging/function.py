@@ -229,6 +229,10 @@ class Function:
     def __call__(self, *args, **kwargs):
         if _context._state.graph is not None:  # inside another trace: inline
             return self._callable()(*args, **kwargs)
+        if _context._state.tapes:  # one differentiable call (see strataflow.autodiff)
+            from strataflow.autodiff.function_call import recorded_call
+
+            return recorded_call(self, args, kwargs)
         if self._input_signature is not None:
             cf = self._signature_cf or self._trace_signature()
             return cf._run(*self._signature_arguments(args, kwargs))
@@ -311,7 +315,8 @@ class Function:
         first_uid = next(_variables._uid)
         _context.push_graph(graph)
         try:
-            structured = self._callable()(*sym_args, **sym_kwargs)
+            with _context.only_tapes([]):  # outer (eager) tapes must not see symbolic ops
+                structured = self._callable()(*sym_args, **sym_kwargs)
             leaves = nest.flatten(structured)
             leaves = [x.read_value() if isinstance(x, Variable) else x for x in leaves]
         finally:
