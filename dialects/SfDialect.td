@@ -38,6 +38,8 @@ def Sf_FloatTensor : RankedTensorOf<[F16, BF16, F32, F64]>;
 def Sf_IntTensor : RankedTensorOf<[I8, I16, I32, I64, UI8]>;
 def Sf_IndexTensor : RankedTensorOf<[I32, I64]>;
 def Sf_BoolTensor : RankedTensorOf<[I1]>;
+/// Tensors with arithmetic (everything but i1).
+def Sf_NumericTensor : RankedTensorOf<[F16, BF16, F32, F64, I8, I16, I32, I64, UI8]>;
 
 def Sf_VariableType : TypeDef<Sf_Dialect, "Variable"> {
   let mnemonic = "variable";

@@ -23,9 +23,10 @@ constexpr const char *kToLoops =
     "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
     "func.func(convert-linalg-to-loops),canonicalize,cse";
 
-// LLVM dialect, ready for the ExecutionEngine.
+// LLVM dialect, ready for the ExecutionEngine. i1 buffers become i8 first
+// (the memref lowering aborts on i1 stores).
 constexpr const char *kToLLVM =
-    "scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},"
+    "sf-widen-bool-memrefs,scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},"
     "convert-vector-to-llvm,lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
