@@ -34,7 +34,8 @@ func.func @reshape_count(%x: tensor<2x3xf32>, %s: tensor<1xi64>) {
 // -----
 
 func.func @transpose_result(%x: tensor<2x3xf32>) {
-  // expected-error @+1 {{inferred type(s) 'tensor<3x2xf32>' are incompatible with return type(s) of operation 'tensor<2x3xf32>'}}
+  // expected-error @+2 {{inferred type(s) 'tensor<3x2xf32>' are incompatible with return type(s) of operation 'tensor<2x3xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = sf.transpose %x {perm = array<i64: 1, 0>} : tensor<2x3xf32> -> tensor<2x3xf32>
   return
 }
@@ -42,7 +43,8 @@ func.func @transpose_result(%x: tensor<2x3xf32>) {
 // -----
 
 func.func @squeeze_non_unit(%x: tensor<2x3xf32>) {
-  // expected-error @+1 {{cannot squeeze dim 0 of size 2}}
+  // expected-error @+2 {{cannot squeeze dim 0 of size 2}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = sf.squeeze %x {axes = array<i64: 0>} : tensor<2x3xf32> -> tensor<3xf32>
   return
 }
@@ -58,7 +60,8 @@ func.func @reverse_repeated(%x: tensor<2x3xf32>) {
 // -----
 
 func.func @concat_mismatch(%x: tensor<2x3xf32>, %y: tensor<2x4xf32>) {
-  // expected-error @+1 {{input 1 has size 4 in dim 1, input 0 has 3}}
+  // expected-error @+2 {{input 1 has size 4 in dim 1, input 0 has 3}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = sf.concat %x, %y {axis = 0} : (tensor<2x3xf32>, tensor<2x4xf32>) -> tensor<4x3xf32>
   return
 }
@@ -66,7 +69,8 @@ func.func @concat_mismatch(%x: tensor<2x3xf32>, %y: tensor<2x4xf32>) {
 // -----
 
 func.func @slice_bounds(%x: tensor<4xf32>) {
-  // expected-error @+1 {{dim 0: slice [3, +2) exceeds size 4}}
+  // expected-error @+2 {{dim 0: slice [3, +2) exceeds size 4}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = sf.slice %x {begin = array<i64: 3>, size = array<i64: 2>} : tensor<4xf32> -> tensor<2xf32>
   return
 }
@@ -74,7 +78,8 @@ func.func @slice_bounds(%x: tensor<4xf32>) {
 // -----
 
 func.func @strided_zero(%x: tensor<4xf32>) {
-  // expected-error @+1 {{stride of dim 0 is 0 or INT64_MIN}}
+  // expected-error @+2 {{stride of dim 0 is 0 or INT64_MIN}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = sf.strided_slice %x {begin = array<i64: 0>, end = array<i64: 4>, strides = array<i64: 0>} : tensor<4xf32> -> tensor<4xf32>
   return
 }
@@ -82,7 +87,8 @@ func.func @strided_zero(%x: tensor<4xf32>) {
 // -----
 
 func.func @pad_negative(%x: tensor<4xf32>, %v: tensor<f32>) {
-  // expected-error @+1 {{paddings must be >= 0}}
+  // expected-error @+2 {{paddings must be >= 0}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = sf.pad %x, %v {paddings = array<i64: -1, 0>} : (tensor<4xf32>, tensor<f32>) -> tensor<3xf32>
   return
 }
@@ -90,7 +96,8 @@ func.func @pad_negative(%x: tensor<4xf32>, %v: tensor<f32>) {
 // -----
 
 func.func @pad_value_type(%x: tensor<4xf32>, %v: tensor<i32>) {
-  // expected-error @+1 {{pad value type differs from the operand element type}}
+  // expected-error @+2 {{pad value type differs from the operand element type}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = sf.pad %x, %v {paddings = array<i64: 0, 0>} : (tensor<4xf32>, tensor<i32>) -> tensor<4xf32>
   return
 }
@@ -98,7 +105,8 @@ func.func @pad_value_type(%x: tensor<4xf32>, %v: tensor<i32>) {
 // -----
 
 func.func @gather_axis(%p: tensor<4x3xf32>, %i: tensor<2xi32>) {
-  // expected-error @+1 {{axis 2 must be in [batch_dims, rank of params)}}
+  // expected-error @+2 {{axis 2 must be in [batch_dims, rank of params)}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = sf.gather %p, %i {axis = 2} : (tensor<4x3xf32>, tensor<2xi32>) -> tensor<4x3xf32>
   return
 }
@@ -106,7 +114,8 @@ func.func @gather_axis(%p: tensor<4x3xf32>, %i: tensor<2xi32>) {
 // -----
 
 func.func @one_hot_values(%i: tensor<2xi32>, %on: tensor<f32>, %off: tensor<i32>) {
-  // expected-error @+1 {{on_value and off_value have different element types}}
+  // expected-error @+2 {{on_value and off_value have different element types}}
+  // expected-error @+1 {{failed to infer returned types}}
   %0 = sf.one_hot %i, %on, %off {depth = 3} : (tensor<2xi32>, tensor<f32>, tensor<i32>) -> tensor<2x3xf32>
   return
 }

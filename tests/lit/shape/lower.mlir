@@ -41,13 +41,20 @@ func.func @dynamic_reshape(%x: tensor<?x4xf32>, %s: tensor<2xi64>) -> tensor<?x2
   return %0 : tensor<?x2xf32>
 }
 
-// CHECK-LABEL: func.func @expand_squeeze
-// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]]
-// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2]]
-func.func @expand_squeeze(%x: tensor<?x3xf32>) -> tensor<?x3xf32> {
+// CHECK-LABEL: func.func @expand_dims
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 1, 3]
+func.func @expand_dims(%x: tensor<?x3xf32>) -> tensor<?x1x3xf32> {
   %0 = sf.expand_dims %x {axis = 1} : tensor<?x3xf32> -> tensor<?x1x3xf32>
-  %1 = sf.squeeze %0 {axes = array<i64: 1>} : tensor<?x1x3xf32> -> tensor<?x3xf32>
-  return %1 : tensor<?x3xf32>
+  return %0 : tensor<?x1x3xf32>
+}
+
+// A dynamic squeezed dim is cast to 1 first.
+// CHECK-LABEL: func.func @squeeze
+// CHECK: tensor.cast %{{.*}} : tensor<?x3x1xf32> to tensor<1x3x1xf32>
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2]] : tensor<1x3x1xf32> into tensor<3xf32>
+func.func @squeeze(%x: tensor<?x3x1xf32>) -> tensor<3xf32> {
+  %0 = sf.squeeze %x {axes = array<i64: 0, 2>} : tensor<?x3x1xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
 }
 
 // CHECK-LABEL: func.func @concat

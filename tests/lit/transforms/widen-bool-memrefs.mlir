@@ -31,7 +31,7 @@ func.func @less(%a: memref<?xf32>, %b: memref<?xf32>, %out: memref<?xi1>) {
 // CHECK: memref.copy %[[G]], %[[M]] : memref<2xi8> to memref<2xi8>
 // CHECK: %[[V:.*]] = memref.load %[[M]]
 // CHECK: arith.trunci %[[V]] : i8 to i1
-// CHECK: return %[[M]] : memref<2xi8>
+// CHECK: return %[[M]], %{{.*}} : memref<2xi8>, i1
 func.func @roundtrip() -> (memref<2xi1>, i1) {
   %c0 = arith.constant 0 : index
   %m = memref.alloc() : memref<2xi1>
