@@ -110,7 +110,11 @@ def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     libs = [_runtime_lib("libmlir_c_runner_utils.so")]
     if _uses_async_runtime(llvm_module):
         libs.append(_runtime_lib("libmlir_async_runtime.so"))
-    return ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
+    engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
+    # Once per engine, before its first lookup generates code (engines are
+    # shared through the compile cache).
+    runtime.register(engine)
+    return engine
 
 
 class CompiledFunction:
@@ -128,7 +132,6 @@ class CompiledFunction:
         self._engine = cache.compiled_engine(
             module, jit_pipeline(optimize), _build_engine, opt_level
         )
-        runtime.register(self._engine)
         self._cfunc = self._bind()
 
     def _bind(self):
@@ -169,7 +172,8 @@ class CompiledFunction:
         if sig.variable:
             a = _check_variable(self.name, index, array, sig.dtype)
         else:
-            a = np.ascontiguousarray(array, dtype=sig.dtype)
+            # asarray, not ascontiguousarray: that one makes 0-d arrays 1-d.
+            a = np.asarray(array, dtype=sig.dtype, order="C")
         if a.ndim != len(sig.shape) or any(
             d is not None and d != n for d, n in zip(sig.shape, a.shape)
         ):
