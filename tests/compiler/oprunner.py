@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 from mlir import ir
-from mlir.passmanager import PassManager
 
 from strataflow import compiler
 
@@ -51,13 +50,3 @@ def random_array(rng: np.random.Generator, shape, dtype: str) -> np.ndarray:
     info = np.iinfo(np_dtype)
     return rng.integers(max(info.min, -9), min(info.max, 9), shape, endpoint=True).astype(np_dtype)
 
-
-def bool_buffers_supported() -> bool:
-    """Whether the pipeline stores i1 buffers as i8 (finalize-memref-to-llvm
-    aborts on i1 stores): the sf-widen-bool-memrefs pass is registered."""
-    with compiler.new_context():
-        try:
-            PassManager.parse("builtin.module(sf-widen-bool-memrefs)")
-        except ValueError:
-            return False
-    return True

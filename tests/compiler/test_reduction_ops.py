@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from oprunner import bool_buffers_supported, compile_op, random_array, tensor_type
+from oprunner import compile_op, random_array, tensor_type
 
 RNG = np.random.default_rng(1)
 
@@ -55,8 +55,10 @@ def test_float_reductions_match_numpy(op, axes, keepdims):
     np.testing.assert_allclose(y, NUMPY[op](x, axis=axes, keepdims=keepdims), rtol=1e-5)
 
 
-@pytest.mark.skipif(not bool_buffers_supported(),
-                    reason="i1 buffers need sf-widen-bool-memrefs (helper ewshape)")
+# Any i1 buffer fails in main for now (even sf.logical_not): codegen's
+# vector.transfer_read of i1 memrefs is not handled by sf-widen-bool-memrefs.
+@pytest.mark.xfail(reason="i1 buffers: vectorized transfer_read vs sf-widen-bool-memrefs",
+                   strict=False)
 @pytest.mark.parametrize("op", ["reduce_any", "reduce_all"])
 @pytest.mark.parametrize("axes,keepdims", [((0,), False), ((-1,), True), ((0, 1), False)])
 def test_boolean_reductions(op, axes, keepdims):
