@@ -17,7 +17,6 @@ arrays from then on. Inside another trace, a `Function` call is inlined.
 from __future__ import annotations
 
 import functools
-import itertools
 import inspect
 import re
 import threading
@@ -43,11 +42,10 @@ class RetracingWarning(UserWarning):
     """A staged function is traced again and again (each trace compiles)."""
 
 
-_ids = itertools.count(1)
-
-
-def _symbol(name: str) -> str:
-    return f"{re.sub(r'[^A-Za-z0-9_]', '_', name)}_{next(_ids)}"
+def _symbol(name: str, n: int) -> str:
+    """The function's symbol: deterministic (name and trace number), so that
+    identical traces hit the compile cache, across processes too."""
+    return f"{re.sub(r'[^A-Za-z0-9_]', '_', name)}_{n}"
 
 
 # ---------------------------------------------------------------------------
@@ -307,7 +305,7 @@ class Function:
 
     def _trace(self, args, kwargs, specs) -> ConcreteFunction:
         self._report_retracing(args, kwargs)
-        graph = FuncGraph(_symbol(self._name))
+        graph = FuncGraph(_symbol(self._name, self._tracing_count))
         placeholders = iter([graph.add_input(s) for s in specs])
         sym_args, sym_kwargs, variables = _substitute(args, kwargs, placeholders)
         for v in variables:
