@@ -28,6 +28,7 @@ import numpy as np
 
 from strataflow.framework import context as _context
 from strataflow.framework import variables as _variables
+from strataflow.framework.errors import CompilationError
 from strataflow.framework.tensor import EagerTensor, Tensor, convert_to_tensor
 from strataflow.framework.tensor_shape import TensorSpec
 from strataflow.framework.variables import Variable
@@ -40,6 +41,10 @@ RETRACING_THRESHOLD = 5  # more traces than this -> a RetracingWarning per trace
 
 class RetracingWarning(UserWarning):
     """A staged function is traced again and again (each trace compiles)."""
+
+
+class CompilerFallbackWarning(UserWarning):
+    """The optimizing pipeline failed on a function; it runs as naive loops."""
 
 
 def _symbol(name: str, n: int) -> str:
@@ -111,7 +116,14 @@ class ConcreteFunction:
 
         graph = self.graph
         with graph.ctx:
-            compiled = compiler.compile_module(graph.module, graph.name)
+            try:
+                compiled = compiler.compile_module(graph.module, graph.name)
+            except CompilationError as e:
+                # The optimizing schedule rejected it: run the reference
+                # lowering (naive loops) rather than fail the call, and say so.
+                warnings.warn(f"{graph.name}: the optimizing CPU pipeline failed, using naive "
+                              f"loops:\n{e}", CompilerFallbackWarning, stacklevel=4)
+                compiled = compiler.compile_module(graph.module, graph.name, optimize=False)
         state = graph.variable_inputs + self._captures
         inputs = [(s.dtype._np, s.shape.dims) for s in self._input_specs]
         inputs += [(x.dtype, x.shape) if x.__class__ is np.ndarray else (x.dtype._np, x.shape.dims)
@@ -533,4 +545,4 @@ def _guards_hold(guards) -> bool:
     return True
 
 
-__all__ = ["ConcreteFunction", "Function", "RetracingWarning", "function"]
+__all__ = ["CompilerFallbackWarning", "ConcreteFunction", "Function", "RetracingWarning", "function"]
