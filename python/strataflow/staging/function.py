@@ -121,9 +121,12 @@ class ConcreteFunction:
             except CompilationError as e:
                 # The optimizing schedule rejected it: run the reference
                 # lowering (naive loops) rather than fail the call, and say so.
+                try:
+                    compiled = compiler.compile_module(graph.module, graph.name, optimize=False)
+                except CompilationError:
+                    raise e from None
                 warnings.warn(f"{graph.name}: the optimizing CPU pipeline failed, using naive "
                               f"loops:\n{e}", CompilerFallbackWarning, stacklevel=4)
-                compiled = compiler.compile_module(graph.module, graph.name, optimize=False)
         state = graph.variable_inputs + self._captures
         inputs = [(s.dtype._np, s.shape.dims) for s in self._input_specs]
         inputs += [(x.dtype, x.shape) if x.__class__ is np.ndarray else (x.dtype._np, x.shape.dims)
