@@ -317,3 +317,19 @@ def test_bool_result(tmp_path):
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
+
+
+@pytest.mark.parametrize("kernel", [
+    K.matmul(97, 64, 300), K.matmul(17, 33, 9), K.batch_matmul(2, 9, 40, 7),
+    K.reduce((67, 1000), [1]), K.elementwise((5, 77)), K.conv2d(2, 9, 11, 3, 3, 3, 40),
+    K.pool("max", 2, 15, 13, 19, 3, 2),
+], ids=["matmul-packed", "matmul-odd", "batch", "reduce", "elementwise", "conv", "pool"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_avx512_schedule(kernel, dtype, monkeypatch):
+    """The AVX-512 tiles (8x32) are correct on any x86-64 host: LLVM splits
+    512-bit vectors where the CPU lacks them."""
+    monkeypatch.setattr(host, "vector_target", lambda: "avx512")
+    text, ref, shapes = kernel
+    if dtype == np.float64:
+        text = text.replace("f32", "f64").replace("0xFF800000", "0xFFF0000000000000")
+    check((text, ref, shapes), dtype, threads=2)
