@@ -91,8 +91,9 @@ class Sf_ArgReductionOp<string mnemonic, string what>
   let extraClassDeclaration = [{
     /// `axis` in [0, rank).
     int64_t getNormalizedAxis() {
-      int64_t rank = getInput().getType().getRank();
-      return getAxis() < 0 ? getAxis() + rank : getAxis();
+      // I64Attr's getter is unsigned; the axis may be negative.
+      int64_t axis = getAxis(), rank = getInput().getType().getRank();
+      return axis < 0 ? axis + rank : axis;
     }
   }];
   let extraClassDefinition = [{
@@ -127,8 +128,9 @@ class Sf_SoftmaxLikeOp<string mnemonic, string formula>
   let extraClassDeclaration = [{
     /// `axis` in [0, rank).
     int64_t getNormalizedAxis() {
-      int64_t rank = getInput().getType().getRank();
-      return getAxis() < 0 ? getAxis() + rank : getAxis();
+      // I64Attr's getter is unsigned; the axis may be negative.
+      int64_t axis = getAxis(), rank = getInput().getType().getRank();
+      return axis < 0 ? axis + rank : axis;
     }
   }];
   let extraClassDefinition = [{

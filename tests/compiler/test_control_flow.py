@@ -4,7 +4,6 @@ import pytest
 from mlir import ir
 
 from strataflow import compiler
-from strataflow.framework.errors import CompilationError
 
 # Scalar helpers on 0-d tensors, in upstream tensor/arith ops.
 HELPERS = """

@@ -1,9 +1,11 @@
 """Variables (read/assign), read-only tensor arguments and sf.print, run on the CPU."""
+import ml_dtypes
 import numpy as np
 import pytest
 from mlir import ir
 
 from strataflow import compiler
+from strataflow.compiler.runtime import format_print
 from strataflow.framework.errors import InvalidArgumentError
 
 V2 = "!sf.variable<tensor<2xf32>>"
@@ -231,3 +233,39 @@ def test_print_in_a_loop_runs_every_iteration(capfd):
     """
     compile_fn(text, "f")(np.array(3, np.int64))
     assert capfd.readouterr().err.splitlines() == ["i = 3", "i = 2", "i = 1"]
+
+
+@pytest.mark.parametrize(
+    "element, dtype",
+    [("i1", np.bool_), ("f16", np.float16), ("bf16", ml_dtypes.bfloat16),
+     ("i8", np.int8), ("i64", np.int64), ("f64", np.float64)],
+)
+def test_print_element_types(capfd, element, dtype):
+    text = f"""
+    func.func @f(%x: tensor<2x2x{element}>) {{
+      sf.print %x {{message = "x:"}} : tensor<2x2x{element}>
+      return
+    }}
+    """
+    x = np.array([[1, 0], [0, 1]]).astype(dtype)
+    compile_fn(text, "f")(x)
+    assert capfd.readouterr().err == format_print("x:", x) + "\n"
+
+
+@pytest.mark.parametrize("compute_first", [True, False])
+def test_assign_after_read_regardless_of_where_the_value_is_computed(compute_first):
+    # The new value computed before or after the read: the read sees the old one.
+    new = "%new = sf.add %x, %x : tensor<2xi32>"
+    text = f"""
+    func.func @f(%v: !sf.variable<tensor<2xi32>>, %x: tensor<2xi32>) -> tensor<2xi32> {{
+      {new if compute_first else ""}
+      %old = sf.read %v : !sf.variable<tensor<2xi32>>
+      {"" if compute_first else new}
+      sf.assign %v, %new : !sf.variable<tensor<2xi32>>
+      return %old : tensor<2xi32>
+    }}
+    """
+    v = np.array([1, 2], np.int32)
+    (old,) = compile_fn(text, "f")(v, np.array([5, 6], np.int32))
+    np.testing.assert_array_equal(old, [1, 2])
+    np.testing.assert_array_equal(v, [10, 12])

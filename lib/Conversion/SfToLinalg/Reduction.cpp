@@ -164,14 +164,17 @@ struct ReductionLowering : OpConversionPattern<OpTy> {
             .getResult(0);
 
     if (mean || accType != elementType) {
-      Value count = mean ? reducedCount(rewriter, loc, input, dims) : Value();
+      Value count =
+          mean ? countAs(rewriter, loc, reducedCount(rewriter, loc, input, dims),
+                         accType)
+               : Value();
       auto reducedType = cast<RankedTensorType>(result.getType());
       result = buildElementwise(
           rewriter, loc, reducedType.clone(elementType), result,
           [&](OpBuilder &b, Location l, ValueRange s) -> Value {
             Value v = s[0];
             if (mean)
-              v = divideByCount(b, l, v, count, isUnsigned);
+              v = divide(b, l, v, count, isUnsigned);
             if (v.getType() != elementType)
               v = arith::TruncFOp::create(b, l, elementType, v);
             return v;
@@ -191,18 +194,21 @@ struct ReductionLowering : OpConversionPattern<OpTy> {
   }
 
 private:
-  static Value divideByCount(OpBuilder &b, Location loc, Value sum,
-                             Value count, bool isUnsigned) {
-    Type type = sum.getType();
-    if (isa<FloatType>(type)) {
-      Value n = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
-      return arith::DivFOp::create(
-          b, loc, sum, arith::SIToFPOp::create(b, loc, type, n));
-    }
-    Value n = arith::IndexCastOp::create(b, loc, type, count);
+  /// The index `count` as a scalar of `type`.
+  static Value countAs(OpBuilder &b, Location loc, Value count, Type type) {
+    if (!isa<FloatType>(type))
+      return arith::IndexCastOp::create(b, loc, type, count);
+    Value n = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
+    return arith::SIToFPOp::create(b, loc, type, n);
+  }
+
+  static Value divide(OpBuilder &b, Location loc, Value sum, Value count,
+                      bool isUnsigned) {
+    if (isa<FloatType>(sum.getType()))
+      return arith::DivFOp::create(b, loc, sum, count);
     if (isUnsigned)
-      return arith::DivUIOp::create(b, loc, sum, n);
-    return arith::DivSIOp::create(b, loc, sum, n);
+      return arith::DivUIOp::create(b, loc, sum, count);
+    return arith::DivSIOp::create(b, loc, sum, count);
   }
 
   Combiner combiner;

@@ -109,10 +109,21 @@ struct PrintLowering : OpConversionPattern<PrintOp> {
   matchAndRewrite(PrintOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+    Value input = adaptor.getInput();
+    // Bools cross as bytes (0/1, as NumPy stores them): i1 buffers do not
+    // lower to LLVM here.
+    auto inputType = cast<RankedTensorType>(input.getType());
+    if (inputType.getElementType().isInteger(1)) {
+      inputType = inputType.clone(rewriter.getI8Type());
+      input = buildElementwise(
+          rewriter, loc, inputType, input,
+          [&](OpBuilder &b, Location l, ValueRange s) -> Value {
+            return b.create<arith::ExtUIOp>(l, b.getI8Type(), s[0]);
+          });
+    }
     auto messageType = MemRefType::get({ShapedType::kDynamic},
                                        rewriter.getI8Type());
-    auto valuesType = UnrankedMemRefType::get(input.getElementType(), {});
+    auto valuesType = UnrankedMemRefType::get(inputType.getElementType(), {});
     FailureOr<func::FuncOp> callee =
         getRuntimeFunction(rewriter, op, {messageType, valuesType});
     if (failed(callee))
@@ -128,7 +139,7 @@ struct PrintLowering : OpConversionPattern<PrintOp> {
     Value message = rewriter.create<memref::CastOp>(
         loc, messageType, toBuffer(rewriter, loc, text));
     Value values = rewriter.create<memref::CastOp>(
-        loc, valuesType, toBuffer(rewriter, loc, adaptor.getInput()));
+        loc, valuesType, toBuffer(rewriter, loc, input));
     rewriter.replaceOpWithNewOp<func::CallOp>(op, *callee,
                                               ValueRange{message, values});
     return success();

@@ -172,7 +172,8 @@ class CompiledFunction:
         if sig.variable:
             a = _check_variable(self.name, index, array, sig.dtype)
         else:
-            a = np.ascontiguousarray(array, dtype=sig.dtype)
+            # asarray, not ascontiguousarray: that one makes 0-d arrays 1-d.
+            a = np.asarray(array, dtype=sig.dtype, order="C")
         if a.ndim != len(sig.shape) or any(
             d is not None and d != n for d, n in zip(sig.shape, a.shape)
         ):

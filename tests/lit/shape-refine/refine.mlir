@@ -69,3 +69,17 @@ func.func @read(%v: !sf.variable<tensor<?xf32>>) -> tensor<?xf32> {
   %r = sf.read %v : !sf.variable<tensor<?xf32>>
   return %r : tensor<?xf32>
 }
+
+// Ops with type inference re-infer from the refined operands.
+// CHECK-LABEL: func.func @infer
+// CHECK-NEXT: %[[M:.*]] = sf.matmul %arg0, %arg1 : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+// CHECK-NEXT: %[[S:.*]] = sf.reduce_sum %[[M]] axes [1] : tensor<2x4xf32> -> tensor<2xf32>
+// CHECK-NEXT: %[[C:.*]] = tensor.cast %[[S]] : tensor<2xf32> to tensor<?xf32>
+// CHECK-NEXT: return %[[C]]
+func.func @infer(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<?xf32> {
+  %da = tensor.cast %a : tensor<2x3xf32> to tensor<?x?xf32>
+  %db = tensor.cast %b : tensor<3x4xf32> to tensor<?x?xf32>
+  %m = sf.matmul %da, %db : (tensor<?x?xf32>, tensor<?x?xf32>) -> tensor<?x?xf32>
+  %s = sf.reduce_sum %m axes [1] : tensor<?x?xf32> -> tensor<?xf32>
+  return %s : tensor<?xf32>
+}

@@ -19,3 +19,14 @@ func.func @print(%x: tensor<2x2xf32>, %u: tensor<3xui8>) {
   sf.print %u : tensor<3xui8>
   return
 }
+
+// Bools are printed from a byte copy (i1 buffers do not lower to LLVM).
+// CHECK-LABEL: func.func @print_bool
+// CHECK: %[[B:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<3xi1>)
+// CHECK: arith.extui %{{.*}} : i1 to i8
+// CHECK: bufferization.to_buffer %[[B]] read_only : tensor<3xi8>
+// CHECK: call @sf_print_i1(%{{.*}}, %{{.*}}) : (memref<?xi8>, memref<*xi8>) -> ()
+func.func @print_bool(%b: tensor<3xi1>) {
+  sf.print %b : tensor<3xi1>
+  return
+}
