@@ -30,19 +30,16 @@ def test_dim_and_shape():
     np.testing.assert_array_equal(g(x)[0], [2, 3, 5])
 
 
-@pytest.mark.parametrize("src,dst,runtime", [
-    ((3,), (2, 3), (3,)),             # static broadcast of a new leading dim
-    ((1, 3), (None, 3), (1, 3)),      # static 1 to a dynamic dim
-    ((None, 1), (None, 4), (5, 1)),   # dynamic equal dim, static 1 broadcast
-    ((None, 3), (2, None, 3), (1, 3)),  # dynamic dim that is 1 at runtime
-    ((None, 3), (2, None, 3), (4, 3)),  # the same dim not broadcast
-    ((), (2, 2), ()),                 # scalar
+@pytest.mark.parametrize("src,dst,runtime,target", [
+    ((3,), (2, 3), (3,), (2, 3)),                 # new leading dim
+    ((1, 3), (None, 3), (1, 3), (4, 3)),          # static 1 to a dynamic dim
+    ((None, 1), (None, 4), (5, 1), (5, 4)),       # dynamic equal dim, static 1
+    ((None, 3), (2, None, 3), (1, 3), (2, 6, 3)),  # dynamic dim, 1 at runtime
+    ((None, 3), (2, None, 3), (4, 3), (2, 4, 3)),  # the same dim, not broadcast
+    ((), (2, 2), (), (2, 2)),                     # scalar
 ])
-def test_broadcast_to(src, dst, runtime):
+def test_broadcast_to(src, dst, runtime, target):
     x = arr(runtime)
-    target = np.broadcast_shapes(runtime, tuple(4 if d is None else d for d in dst))
-    target = tuple(t if d is None else d for t, d in zip(target, dst))
-    target = np.broadcast_shapes(runtime, target)
     ts, td = tensor_type(np.float32, src), tensor_type(np.float32, dst)
     f = fn([ts, f"tensor<{len(dst)}xi64>"], td,
            f"  %r = sf.broadcast_to %a0, %a1 : ({ts}, tensor<{len(dst)}xi64>) -> {td}")

@@ -115,7 +115,10 @@ class CompiledFunction:
 
     def _check(self, index: int, array) -> np.ndarray:
         sig = self.inputs[index]
-        a = np.ascontiguousarray(array, dtype=sig.dtype)
+        # np.ascontiguousarray would turn a 0-d array into 1-d.
+        a = np.asarray(array, dtype=sig.dtype)
+        if not a.flags.c_contiguous:
+            a = np.ascontiguousarray(a)
         if a.ndim != len(sig.shape) or any(
             d is not None and d != n for d, n in zip(sig.shape, a.shape)
         ):
