@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tests.compiler.sfjit import (FLOATS, INTS, assert_close, compile_fn,
-                                  lower_text, tensor_type)
+from sfjit import (FLOATS, INTS, assert_close, compile_fn,
+                   lower_text, tensor_type)
 
 rng = np.random.default_rng(0)
 SHAPES = [(None, 3), (4,), (2, 3, 5)]  # None: a dynamic dim, given 7 at runtime
@@ -353,3 +353,14 @@ def test_sub_neg_add_property(x):
                    f"  %n = sf.neg %x : {t}\n  %s = sf.sub %x, %n : {t}\n"
                    f"  return %s : {t}\n}}")
     np.testing.assert_array_equal(f(x)[0], x - (-x))
+
+
+def test_one_value_returned_twice_gives_independent_arrays():
+    """CSE can make two results one buffer; each result must own its data."""
+    f = compile_fn("func.func @f(%x: tensor<?xi32>) -> (tensor<?xi8>, tensor<?xui8>) {\n"
+                   "  %a = sf.cast %x : tensor<?xi32> to tensor<?xi8>\n"
+                   "  %b = sf.cast %x : tensor<?xi32> to tensor<?xui8>\n"
+                   "  return %a, %b : tensor<?xi8>, tensor<?xui8>\n}")
+    a, b = f(np.array([1, 2, 300], np.int32))
+    a[0] = 9
+    np.testing.assert_array_equal(b, np.array([1, 2, 300]).astype(np.uint8))

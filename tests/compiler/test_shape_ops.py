@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.compiler.sfjit import assert_close, compile_fn, lower_text, tensor_type
+from sfjit import assert_close, compile_fn, lower_text, tensor_type
 
 rng = np.random.default_rng(1)
 I64_MAX, I64_MIN = 2**63 - 1, -(2**63)

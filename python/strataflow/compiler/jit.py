@@ -109,9 +109,14 @@ class CompiledFunction:
         packed = (ctypes.c_void_p * len(slots))(*[ctypes.addressof(p) for p in slots])
         self._cfunc(packed)
         results = [out] if n_out == 1 else [getattr(out, f"r{i}") for i in range(n_out)]
-        return tuple(
-            memref.adopt(d, s.dtype, len(s.shape)) for d, s in zip(results, self.outputs)
-        )
+        # One buffer can back several results (e.g. CSE merged two equal
+        # values): the first result owns it, the others get copies.
+        adopted, seen = [], set()
+        for d, s in zip(results, self.outputs):
+            owned = not d.allocated or d.allocated not in seen
+            seen.add(d.allocated)
+            adopted.append(memref.adopt(d, s.dtype, len(s.shape), owned=owned))
+        return tuple(adopted)
 
     def _check(self, index: int, array) -> np.ndarray:
         sig = self.inputs[index]

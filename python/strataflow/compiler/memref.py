@@ -45,13 +45,17 @@ def to_descriptor(array: np.ndarray) -> ctypes.Structure:
     return desc
 
 
-def adopt(desc: ctypes.Structure, dtype: np.dtype, rank: int) -> np.ndarray:
-    """Wraps a returned descriptor as an ndarray that frees it when collected."""
+def adopt(desc: ctypes.Structure, dtype: np.dtype, rank: int, owned: bool = True) -> np.ndarray:
+    """Wraps a returned descriptor as an ndarray that frees it when collected.
+
+    With ``owned=False`` (a buffer already adopted through another result)
+    the data is copied and nothing is freed.
+    """
     shape = tuple(desc.sizes) if rank else ()
     dtype = np.dtype(dtype)
     n = int(np.prod(shape, dtype=np.int64))
     if n == 0 or not desc.aligned:
-        if desc.allocated:
+        if desc.allocated and owned:
             _libc.free(desc.allocated)
         return np.empty(shape, dtype)
     strides = tuple(s * dtype.itemsize for s in desc.strides) if rank else ()
@@ -60,6 +64,7 @@ def adopt(desc: ctypes.Structure, dtype: np.dtype, rank: int) -> np.ndarray:
     raw = (ctypes.c_byte * (span * dtype.itemsize)).from_address(start)
     flat = np.frombuffer(raw, dtype=dtype, count=span)
     array = np.lib.stride_tricks.as_strided(flat, shape=shape, strides=strides)
-    allocated = desc.allocated
-    weakref.finalize(raw, _libc.free, allocated)
+    if not owned:
+        return array.copy()
+    weakref.finalize(raw, _libc.free, desc.allocated)
     return array
