@@ -254,3 +254,27 @@ def test_ui8_shapes_keep_unsigned_values():
     f = fn(["tensor<2x2xui8>"], "tensor<2x2xui8>",
            "  %r = sf.transpose %a0 {perm = array<i64: 1, 0>} : tensor<2x2xui8> -> tensor<2x2xui8>")
     np.testing.assert_array_equal(f(x)[0], x.T)
+
+
+def test_python_builders_infer_result_types():
+    """The generated op builders need no result types where ODS infers them."""
+    from mlir import ir
+    from mlir.dialects import func
+
+    from sfjit import _CTX
+    from strataflow.dialects import sf
+
+    with _CTX, ir.Location.unknown():
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            t = ir.RankedTensorType.get([ir.ShapedType.get_dynamic_size(), 3], ir.F32Type.get())
+
+            @func.FuncOp.from_py_func(t)
+            def g(x):
+                y = sf.transpose(sf.expand_dims(x, axis=0), perm=[2, 1, 0])
+                return y, sf.less(x, x)
+
+        module.operation.verify()
+        text = str(module)
+    assert "-> tensor<3x?x1xf32>" in text
+    assert "-> (tensor<3x?x1xf32>, tensor<?x3xi1>)" in text
