@@ -45,6 +45,76 @@ def SfShapeRefine : Pass<"sf-shape-refine", "ModuleOp"> {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def SfCpuTileAndVectorize : Pass<"sf-cpu-tile-and-vectorize", "::mlir::func::FuncOp"> {
+  let summary = "Tile, fuse and vectorize tensor-level linalg for x86 CPUs";
+  let description = [{
+    The optimizing CPU schedule, applied to every linalg op of a function on
+    tensors (before bufferization):
+
+    1. Thread level: each root op (consumers first) is tiled with
+       `scf.forall` over its parallel dims, fusing single-use linalg
+       producers (fills, elementwise ops) into the tile. Matmul-like ops get
+       cache blocks (e.g. 192x512 on AVX2); other ops are split into at most
+       256 tasks of at least 64K iterations. Small ops get no forall.
+    2. Register level: contractions are blocked along K (256) and tiled to
+       the register tile (rows x 2 vectors: 8x32 f32 on AVX-512, 6x16 on
+       AVX2, K=1); convolutions and pooling the same on (OW, channels) with
+       the window dims at 1, then decomposed to 1-D; reductions over the
+       innermost dim are split (partial accumulators of 2 vectors per row,
+       merged once); elementwise ops get 2 vectors along the innermost dim.
+    3. Loops whose trip count may not divide are peeled: the main loop has
+       full static tiles, the remainder gets masked vectors (or stays scalar
+       when masking is impossible -- still correct).
+    4. Everything is vectorized, loop-invariant accumulators are hoisted into
+       registers, contractions become outer-product FMAs and math functions
+       (exp, tanh, log, ...) polynomial approximations.
+
+    ```mlir
+    %0 = linalg.matmul ins(%a, %b : tensor<1024x1024xf32>, tensor<1024x1024xf32>)
+                       outs(%c : tensor<1024x1024xf32>) -> tensor<1024x1024xf32>
+    // becomes (AVX2)
+    scf.forall (%i, %j) = (0, 0) to (1024, 1024) step (192, 512) ... {
+      scf.for %k0 = %c0 to %c1024 step %c256 ... {
+        scf.for %m = ... step %c6 ... { scf.for %n = ... step %c16 ... {
+          %acc = vector.transfer_read ... : vector<6x16xf32>
+          scf.for %k = ... iter_args(%v = %acc) -> vector<6x16xf32> {
+            ... vector.fma ...  // 6 rows of FMAs
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"avx2\"",
+           "Vector ISA to generate for: avx512 or avx2">,
+  ];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
+    "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect"
+  ];
+}
+
+def SfCpuParallelize : Pass<"sf-cpu-parallelize", "::mlir::func::FuncOp"> {
+  let summary = "Make outermost scf.forall loops scf.parallel, nested ones sequential";
+  let description = [{
+    Runs on bufferized code, before `async-parallel-for`. Only the
+    outermost `scf.forall` of a nest becomes `scf.parallel` (and so async
+    tasks); any forall nested in a parallel loop becomes `scf.for`, because
+    nested async parallel-for can deadlock a small worker pool. With
+    `sequential=true` every forall becomes `scf.for` (one thread).
+    ```mlir
+    scf.forall (%i) in (4) { scf.forall (%j) in (8) { ... } }
+    // becomes
+    scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+      scf.for %j = %c0 to %c8 step %c1 { ... } }
+    ```
+  }];
+  let options = [
+    Option<"sequential", "sequential", "bool", /*default=*/"false",
+           "Lower every forall to scf.for (no threads)">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
 def SfWidenBoolMemrefs : Pass<"sf-widen-bool-memrefs", "ModuleOp"> {
   let summary = "Store i1 buffers as i8 (this LLVM lowering aborts on i1 stores)";
   let description = [{

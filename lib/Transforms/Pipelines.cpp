@@ -17,18 +17,30 @@ constexpr const char *kToLinalg =
     "sf-decompose,sf-shape-refine,sf-to-linalg,canonicalize,cse,linalg-fuse-elementwise-ops,canonicalize,cse";
 
 // Loop level: bufferized, every public function returns buffers it owns.
+// Loops (sf.while) may carry freshly allocated tensors from one iteration to
+// the next; the deallocation pipeline frees them. Linalg ops still there (all
+// of them, unless optimizing) become scalar loops.
 constexpr const char *kToLoops =
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "one-shot-bufferize{allow-return-allocs-from-loops "
+    "bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
     "func.func(convert-linalg-to-loops),canonicalize,cse";
 
+// Outermost scf.forall loops become async tasks on the async runtime's
+// worker pool (libmlir_async_runtime.so); our forall iterations are already
+// big blocks, so every one may be a task (min-task-size=1).
+constexpr const char *kAsyncLowering =
+    "async-to-async-runtime,async-runtime-ref-counting,"
+    "async-runtime-ref-counting-opt,arith-expand,convert-async-to-llvm,";
+
 // LLVM dialect, ready for the ExecutionEngine. i1 buffers become i8 first
-// (the memref lowering aborts on i1 stores).
+// (the memref lowering aborts on i1 stores). expand-strided-metadata makes
+// affine.apply for dynamic subview offsets, hence the second lower-affine.
 constexpr const char *kToLLVM =
     "sf-widen-bool-memrefs,scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},"
-    "convert-vector-to-llvm,expand-strided-metadata,lower-affine,convert-scf-to-cf,"
-    "finalize-memref-to-llvm,convert-math-to-llvm,"
+    "convert-vector-to-llvm,lower-affine,convert-scf-to-cf,"
+    "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
     "convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,"
     "reconcile-unrealized-casts";
@@ -37,6 +49,43 @@ void addPipeline(OpPassManager &pm, std::string text) {
   if (failed(parsePassPipeline(text, pm)))
     llvm::report_fatal_error("strataflow: malformed built-in pipeline");
 }
+
+/// Options of the loop and LLVM levels: naive loops by default (readable
+/// reference), or the optimizing CPU schedule.
+struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
+  Option<bool> optimize{
+      *this, "optimize",
+      llvm::cl::desc("Tile, fuse and vectorize (sf-cpu-tile-and-vectorize) "
+                     "instead of lowering linalg to naive loops"),
+      llvm::cl::init(false)};
+  Option<std::string> target{
+      *this, "target", llvm::cl::desc("Vector ISA: avx512 or avx2"),
+      llvm::cl::init("avx2")};
+  Option<int> threads{
+      *this, "threads",
+      llvm::cl::desc("Worker threads for outermost parallel loops (1: none)"),
+      llvm::cl::init(1)};
+};
+
+std::string toLoops(const CpuPipelineOptions &options) {
+  std::string text = std::string(kToLinalg) + ",";
+  if (options.optimize)
+    text += "func.func(sf-cpu-tile-and-vectorize{target=" + options.target +
+            "}),canonicalize,cse,";
+  return text + kToLoops;
+}
+
+std::string toLLVM(const CpuPipelineOptions &options) {
+  std::string text = toLoops(options) + ",";
+  if (options.threads > 1) {
+    text += "func.func(sf-cpu-parallelize),";
+    text += "async-parallel-for{min-task-size=1 num-workers=" +
+            std::to_string(options.threads) + "}," + kAsyncLowering;
+  } else {
+    text += "func.func(sf-cpu-parallelize{sequential=1}),";
+  }
+  return text + kToLLVM;
+}
 } // namespace
 
 void sf::registerSfPassesAndPipelines() {
@@ -44,14 +93,15 @@ void sf::registerSfPassesAndPipelines() {
   PassPipelineRegistration<>(
       "sf-lower-to-linalg", "Lower sf to fused linalg on tensors",
       [](OpPassManager &pm) { addPipeline(pm, kToLinalg); });
-  PassPipelineRegistration<>(
-      "sf-lower-to-loops", "Lower sf to bufferized loops (memref + scf)",
-      [](OpPassManager &pm) {
-        addPipeline(pm, std::string(kToLinalg) + "," + kToLoops);
+  PassPipelineRegistration<CpuPipelineOptions>(
+      "sf-lower-to-loops",
+      "Lower sf to bufferized loops (memref + scf; vectors if optimize)",
+      [](OpPassManager &pm, const CpuPipelineOptions &options) {
+        addPipeline(pm, toLoops(options));
       });
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CpuPipelineOptions>(
       "sf-lower-to-llvm", "Lower sf to the LLVM dialect for the CPU JIT",
-      [](OpPassManager &pm) {
-        addPipeline(pm, std::string(kToLinalg) + "," + kToLoops + "," + kToLLVM);
+      [](OpPassManager &pm, const CpuPipelineOptions &options) {
+        addPipeline(pm, toLLVM(options));
       });
 }

@@ -40,3 +40,42 @@ Value sf::buildElementwise(OpBuilder &b, Location loc,
       });
   return generic.getResult(0);
 }
+
+Value sf::filledTensor(OpBuilder &b, Location loc,
+                       ArrayRef<OpFoldResult> sizes, Value scalar) {
+  Value empty = tensor::EmptyOp::create(b, loc, sizes, scalar.getType());
+  return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
+}
+
+Value sf::castTo(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  return tensor::CastOp::create(b, loc, type, value);
+}
+
+Value sf::expandTo(OpBuilder &b, Location loc, Value src,
+                   ArrayRef<ReassociationIndices> groups,
+                   ArrayRef<OpFoldResult> sizes) {
+  auto srcType = cast<RankedTensorType>(src.getType());
+  SmallVector<int64_t> shape = llvm::map_to_vector(sizes, [](OpFoldResult s) {
+    return getConstantIntValue(s).value_or(ShapedType::kDynamic);
+  });
+  auto type = RankedTensorType::get(shape, srcType.getElementType());
+  return tensor::ExpandShapeOp::create(b, loc, type, src, groups, sizes);
+}
+
+TypedAttr sf::lowestValue(Type elementType, bool isUnsigned) {
+  if (auto f = dyn_cast<FloatType>(elementType))
+    return FloatAttr::get(f, APFloat::getInf(f.getFloatSemantics(), true));
+  unsigned width = elementType.getIntOrFloatBitWidth();
+  return IntegerAttr::get(elementType, isUnsigned ? APInt::getZero(width)
+                                                  : APInt::getSignedMinValue(width));
+}
+
+TypedAttr sf::highestValue(Type elementType, bool isUnsigned) {
+  if (auto f = dyn_cast<FloatType>(elementType))
+    return FloatAttr::get(f, APFloat::getInf(f.getFloatSemantics(), false));
+  unsigned width = elementType.getIntOrFloatBitWidth();
+  return IntegerAttr::get(elementType, isUnsigned ? APInt::getMaxValue(width)
+                                                  : APInt::getSignedMaxValue(width));
+}

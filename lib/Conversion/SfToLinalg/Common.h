@@ -24,6 +24,24 @@ using ScalarBody =
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange operands, ScalarBody body);
 
+/// tensor.empty of `sizes` filled with `scalar`: the init of a linalg op
+/// that accumulates.
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                   Value scalar);
+
+/// `value` as `type` (a tensor.cast when only static-ness differs).
+Value castTo(OpBuilder &b, Location loc, Value value, Type type);
+
+/// tensor.expand_shape of `src` to `sizes`, grouping dims by `groups`.
+Value expandTo(OpBuilder &b, Location loc, Value src,
+               ArrayRef<ReassociationIndices> groups,
+               ArrayRef<OpFoldResult> sizes);
+
+/// The smallest/largest value of a float (-inf/+inf) or integer element type;
+/// `isUnsigned` reads integers as unsigned. The identities of max and min.
+TypedAttr lowestValue(Type elementType, bool isUnsigned);
+TypedAttr highestValue(Type elementType, bool isUnsigned);
+
 } // namespace mlir::sf
 
 #endif // STRATAFLOW_CONVERSION_COMMON_H

@@ -22,6 +22,8 @@ using namespace mlir::sf;
 namespace {
 /// Unsigned integers become signless (arith works on signless integers; the
 /// sf op that needs the sign, e.g. a ui8 division, picks unsigned arith ops).
+/// A variable becomes the memref of its caller-owned buffer (identity layout,
+/// so the JIT passes a NumPy array as is).
 class SfTypeConverter : public TypeConverter {
 public:
   SfTypeConverter() {
@@ -31,6 +33,10 @@ public:
     });
     addConversion([this](RankedTensorType type) -> Type {
       return type.clone(convertType(type.getElementType()));
+    });
+    addConversion([this](VariableType type) -> Type {
+      auto value = cast<RankedTensorType>(convertType(type.getValueType()));
+      return MemRefType::get(value.getShape(), value.getElementType());
     });
     auto cast = [](OpBuilder &b, Type type, ValueRange inputs,
                    Location loc) -> Value {
@@ -68,7 +74,22 @@ struct SfToLinalgPass : public sf::impl::SfToLinalgBase<SfToLinalgPass> {
     });
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    protectPublicArguments();
+  }
+
+  /// sf tensors are values: a public function must not write into the
+  /// caller's tensors, so bufferization may not reuse them in place.
+  void protectPublicArguments() {
+    auto readOnly = BoolAttr::get(&getContext(), false);
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      if (!func.isPublic() || func.isExternal())
+        continue;
+      for (auto [i, type] : llvm::enumerate(func.getArgumentTypes()))
+        if (isa<TensorType>(type))
+          func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+                          readOnly);
+    }
   }
 };
 } // namespace

@@ -6,7 +6,9 @@
 Every public function gets `llvm.emit_c_interface`; arguments are passed as
 memref descriptors pointing at the NumPy data and results come back as
 buffers owned by the caller (the deallocation pipeline guarantees that, by
-cloning where a result would alias an argument or a constant).
+cloning where a result would alias an argument or a constant). Tensor
+arguments are never written; a `!sf.variable<T>` argument takes a NumPy
+array that the function updates in place.
 """
 from __future__ import annotations
 
@@ -18,8 +20,9 @@ import numpy as np
 from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
-from strataflow.compiler import memref
-from strataflow.compiler.pipeline import lower
+from strataflow import config
+from strataflow.compiler import cache, host, memref, runtime
+from strataflow.compiler.pipeline import pipeline_name
 from strataflow.framework.errors import CompilationError, InvalidArgumentError
 
 try:
@@ -46,37 +49,88 @@ def numpy_dtype(element_type: ir.Type) -> np.dtype:
 
 @dataclass(frozen=True)
 class TensorSig:
-    """Static facts of one argument/result: dtype and shape (None = dynamic)."""
+    """Static facts of one argument/result: dtype and shape (None = dynamic);
+    `variable` for a `!sf.variable<T>` argument (updated in place)."""
 
     dtype: np.dtype
     shape: tuple
+    variable: bool = False
 
     @classmethod
-    def of(cls, t: ir.RankedTensorType) -> "TensorSig":
-        shape = tuple(None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank))
-        return cls(numpy_dtype(t.element_type), shape)
+    def of(cls, t: ir.Type) -> "TensorSig":
+        value_type = _variable_value_type(t)
+        rt = ir.RankedTensorType(value_type or t)
+        shape = tuple(None if rt.is_dynamic_dim(i) else rt.shape[i] for i in range(rt.rank))
+        return cls(numpy_dtype(rt.element_type), shape, value_type is not None)
 
 
-def _runtime_libs() -> list[str]:
+def _variable_value_type(t: ir.Type) -> ir.Type | None:
+    """T of `!sf.variable<T>`, None for other types."""
+    text = str(t)
+    prefix = "!sf.variable<"
+    if not text.startswith(prefix):
+        return None
+    return ir.Type.parse(text[len(prefix):-1], context=t.context)
+
+
+def _runtime_lib(name: str) -> str:
     import mlir
 
-    root = os.path.join(list(mlir.__path__)[0], "lib")
-    return [os.path.join(root, "libmlir_c_runner_utils.so")]
+    return os.path.join(list(mlir.__path__)[0], "lib", name)
+
+
+def _threads() -> int:
+    """Threads for compiled code; 1 if the async runtime is missing (loading a
+    missing shared library would abort the process)."""
+    threads = config.intra_op_threads()
+    if threads > 1 and not os.path.exists(_runtime_lib("libmlir_async_runtime.so")):
+        return 1
+    return threads
+
+
+def jit_pipeline(optimize: bool = True) -> str:
+    """The pipeline the JIT uses: the optimizing CPU schedule for this host's
+    vector ISA and the configured thread count (`optimize=False`: naive loops)."""
+    if not optimize:
+        return pipeline_name("llvm")
+    return pipeline_name(
+        "llvm", f"optimize=1 target={host.vector_target()} threads={_threads()}"
+    )
+
+
+def _uses_async_runtime(llvm_module: ir.Module) -> bool:
+    return any(
+        op.operation.name == "llvm.func"
+        and ir.StringAttr(op.attributes["sym_name"]).value.startswith("mlirAsyncRuntime")
+        for op in llvm_module.body.operations
+    )
+
+
+def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
+    libs = [_runtime_lib("libmlir_c_runner_utils.so")]
+    if _uses_async_runtime(llvm_module):
+        libs.append(_runtime_lib("libmlir_async_runtime.so"))
+    engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
+    # Once per engine, before its first lookup generates code (engines are
+    # shared through the compile cache).
+    runtime.register(engine)
+    return engine
 
 
 class CompiledFunction:
     """One JIT-compiled public function of a module; call it with arrays."""
 
-    def __init__(self, module: ir.Module, name: str, opt_level: int = 2):
+    def __init__(
+        self, module: ir.Module, name: str, opt_level: int | None = None, optimize: bool = True
+    ):
         func = _find_func(module, name)
         ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
         self.name = name
-        self.inputs = [TensorSig.of(ir.RankedTensorType(t)) for t in ftype.inputs]
-        self.outputs = [TensorSig.of(ir.RankedTensorType(t)) for t in ftype.results]
+        self.inputs = [TensorSig.of(t) for t in ftype.inputs]
+        self.outputs = [TensorSig.of(t) for t in ftype.results]
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get(module.context)
-        self.llvm_module = lower(module, "llvm")
-        self._engine = ExecutionEngine(
-            self.llvm_module, opt_level=opt_level, shared_libs=_runtime_libs()
+        self._engine = cache.compiled_engine(
+            module, jit_pipeline(optimize), _build_engine, opt_level
         )
         self._cfunc = self._bind()
 
@@ -113,17 +167,21 @@ class CompiledFunction:
         # values): the first result owns it, the others get copies.
         adopted, seen = [], set()
         for d, s in zip(results, self.outputs):
-            owned = not d.allocated or d.allocated not in seen
-            seen.add(d.allocated)
-            adopted.append(memref.adopt(d, s.dtype, len(s.shape), owned=owned))
+            rank = len(s.shape)
+            if d.allocated and d.allocated in seen:
+                adopted.append(memref.view(d, s.dtype, rank).copy())
+            else:
+                seen.add(d.allocated)
+                adopted.append(memref.adopt(d, s.dtype, rank))
         return tuple(adopted)
 
     def _check(self, index: int, array) -> np.ndarray:
         sig = self.inputs[index]
-        # np.ascontiguousarray would turn a 0-d array into 1-d.
-        a = np.asarray(array, dtype=sig.dtype)
-        if not a.flags.c_contiguous:
-            a = np.ascontiguousarray(a)
+        if sig.variable:
+            a = _check_variable(self.name, index, array, sig.dtype)
+        else:
+            # asarray, not ascontiguousarray: that one makes 0-d arrays 1-d.
+            a = np.asarray(array, dtype=sig.dtype, order="C")
         if a.ndim != len(sig.shape) or any(
             d is not None and d != n for d, n in zip(sig.shape, a.shape)
         ):
@@ -134,6 +192,24 @@ class CompiledFunction:
         return a
 
 
+def _check_variable(name: str, index: int, array, dtype: np.dtype) -> np.ndarray:
+    """A variable's array is written in place, so it is taken exactly as is."""
+    if not isinstance(array, np.ndarray):
+        raise InvalidArgumentError(
+            f"{name}: argument {index} is a variable; pass a NumPy array "
+            f"(updated in place), got {type(array).__name__}"
+        )
+    if array.dtype != dtype:
+        raise InvalidArgumentError(
+            f"{name}: variable argument {index} has dtype {array.dtype}, expected {dtype}"
+        )
+    if not array.flags.c_contiguous or not array.flags.writeable:
+        raise InvalidArgumentError(
+            f"{name}: variable argument {index} must be a C-contiguous, writeable array"
+        )
+    return array
+
+
 def _find_func(module: ir.Module, name: str):
     for op in module.body.operations:
         if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
@@ -141,6 +217,13 @@ def _find_func(module: ir.Module, name: str):
     raise CompilationError(f"module has no function {name!r}")
 
 
-def compile_module(module: ir.Module, name: str, opt_level: int = 2) -> CompiledFunction:
-    """JIT-compiles function `name` of an `sf`-level module."""
-    return CompiledFunction(module, name, opt_level)
+def compile_module(
+    module: ir.Module, name: str, opt_level: int | None = None, optimize: bool = True
+) -> CompiledFunction:
+    """JIT-compiles function `name` of an `sf`-level module.
+
+    `opt_level` None picks LLVM's level by module size; `optimize=False`
+    compiles naive loops (the reference lowering) instead of the tiled,
+    vectorized, multi-threaded schedule.
+    """
+    return CompiledFunction(module, name, opt_level, optimize)

@@ -45,26 +45,31 @@ def to_descriptor(array: np.ndarray) -> ctypes.Structure:
     return desc
 
 
-def adopt(desc: ctypes.Structure, dtype: np.dtype, rank: int, owned: bool = True) -> np.ndarray:
-    """Wraps a returned descriptor as an ndarray that frees it when collected.
-
-    With ``owned=False`` (a buffer already adopted through another result)
-    the data is copied and nothing is freed.
-    """
+def _view(desc: ctypes.Structure, dtype: np.dtype, rank: int):
+    """(array viewing the descriptor's data, the ctypes buffer under it or None)."""
     shape = tuple(desc.sizes) if rank else ()
     dtype = np.dtype(dtype)
-    n = int(np.prod(shape, dtype=np.int64))
-    if n == 0 or not desc.aligned:
-        if desc.allocated and owned:
-            _libc.free(desc.allocated)
-        return np.empty(shape, dtype)
+    if int(np.prod(shape, dtype=np.int64)) == 0 or not desc.aligned:
+        return np.empty(shape, dtype), None
     strides = tuple(s * dtype.itemsize for s in desc.strides) if rank else ()
     start = desc.aligned + desc.offset * dtype.itemsize
     span = 1 + sum((d - 1) * abs(s) for d, s in zip(shape, strides)) // dtype.itemsize
     raw = (ctypes.c_byte * (span * dtype.itemsize)).from_address(start)
     flat = np.frombuffer(raw, dtype=dtype, count=span)
-    array = np.lib.stride_tricks.as_strided(flat, shape=shape, strides=strides)
-    if not owned:
-        return array.copy()
-    weakref.finalize(raw, _libc.free, desc.allocated)
+    return np.lib.stride_tricks.as_strided(flat, shape=shape, strides=strides), raw
+
+
+def view(desc: ctypes.Structure, dtype: np.dtype, rank: int) -> np.ndarray:
+    """A NumPy view (no copy, no ownership) of the data a descriptor points at."""
+    return _view(desc, dtype, rank)[0]
+
+
+def adopt(desc: ctypes.Structure, dtype: np.dtype, rank: int) -> np.ndarray:
+    """Wraps a returned descriptor as an ndarray that frees it when collected."""
+    array, raw = _view(desc, dtype, rank)
+    if raw is not None:
+        # Every view of the data keeps `raw` alive, so free with it.
+        weakref.finalize(raw, _libc.free, desc.allocated)
+    elif desc.allocated:
+        _libc.free(desc.allocated)
     return array

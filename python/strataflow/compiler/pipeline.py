@@ -43,14 +43,25 @@ def run_pipeline(module: ir.Module, pipeline: str) -> None:
         handle.detach()
 
 
-def lower(module: ir.Module, stage: str) -> ir.Module:
+def pipeline_name(stage: str, options: str = "") -> str:
+    """The named pipeline of `stage`, with options for the `loops` and `llvm`
+    stages (`optimize=1 target=avx2 threads=2`; default: naive loops)."""
+    if stage not in _PIPELINES:
+        raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES[1:]}")
+    if options and stage == "linalg":
+        raise ValueError("the linalg stage takes no options")
+    return f"{_PIPELINES[stage]}{{{options}}}" if options else _PIPELINES[stage]
+
+
+def lower(module: ir.Module, stage: str, options: str = "") -> ir.Module:
     """Returns a copy of `module` (at stage `sf`) lowered to `stage`.
 
-    >>> lower(m, "linalg")  # doctest: +SKIP
+    >>> lower(m, "linalg")                                   # doctest: +SKIP
+    >>> lower(m, "loops", "optimize=1 target=avx2")          # vectorized loops
     """
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")
     copy = ir.Module.parse(str(module), context=module.context)
     if stage != "sf":
-        run_pipeline(copy, _PIPELINES[stage])
+        run_pipeline(copy, pipeline_name(stage, options))
     return copy

@@ -1,4 +1,10 @@
 """Errors named as in TensorFlow (`sf.errors.InvalidArgumentError`, ...)."""
+import linecache
+import os
+import sys
+
+# .../python/strataflow/ (with separator): frames in here are not user code.
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
 class OpError(Exception):
@@ -28,3 +34,37 @@ class InternalError(OpError, RuntimeError):
 
 class CompilationError(RuntimeError):
     """The compiler rejected a module; the message holds MLIR diagnostics."""
+
+
+class NotFoundError(OpError, LookupError):
+    """A requested entity (op, variable, file) does not exist."""
+
+
+class FailedPreconditionError(OpError, RuntimeError):
+    """The system is not in a state the operation needs (e.g. uninitialized variable)."""
+
+
+class ResourceExhaustedError(OpError, MemoryError):
+    """Out of memory or another resource."""
+
+
+def user_frame():
+    """The innermost stack frame outside the strataflow package (or None).
+
+    Errors and staged IR point at this frame: the line of user code that
+    called into strataflow.
+    """
+    f = sys._getframe(1)
+    while f is not None and f.f_code.co_filename.startswith(_PACKAGE_DIR):
+        f = f.f_back
+    return f
+
+
+def user_location() -> str:
+    """`file:line: source` of the user code that called into strataflow."""
+    f = user_frame()
+    if f is None:
+        return "<unknown>"
+    filename, lineno = f.f_code.co_filename, f.f_lineno
+    source = linecache.getline(filename, lineno).strip()
+    return f"{filename}:{lineno}" + (f": {source}" if source else "")
