@@ -133,8 +133,9 @@ def SfWidenBoolMemrefs : Pass<"sf-widen-bool-memrefs", "ModuleOp"> {
     %w = arith.extui %b : i1 to i8
     memref.store %w, %m[%i] : memref<?xi8>
     ```
-    Ops it cannot retype (vector transfers of i1 memrefs) make it fail
-    with a diagnostic instead of reaching the aborting lowering.
+    Vector loads/stores/transfers of i1 buffers are widened the same way;
+    ops it cannot retype (e.g. vector gathers) make it fail with a
+    diagnostic instead of reaching the aborting lowering.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
