@@ -110,7 +110,10 @@ def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     libs = [_runtime_lib("libmlir_c_runner_utils.so")]
     if _uses_async_runtime(llvm_module):
         libs.append(_runtime_lib("libmlir_async_runtime.so"))
-    return ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
+    engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
+    # Once per engine (cached engines are shared): redefining aborts.
+    runtime.register(engine)
+    return engine
 
 
 class CompiledFunction:
@@ -128,7 +131,6 @@ class CompiledFunction:
         self._engine = cache.compiled_engine(
             module, jit_pipeline(optimize), _build_engine, opt_level
         )
-        runtime.register(self._engine)
         self._cfunc = self._bind()
 
     def _bind(self):
