@@ -150,8 +150,9 @@ Schedule makeSchedule(linalg::LinalgOp op, const CpuTarget &target) {
   case OpKind::Windowed: {
     linalg::ConvolutionDimensions dims = *linalg::inferConvolutionDims(op);
     // Rows of the register tile along the output width, vectors along the
-    // innermost other parallel dim (channels in NHWC); the height window is
-    // 1 so the op decomposes to a 1-D convolution, the width window whole.
+    // innermost other parallel dim (channels in NHWC); window dims are 1
+    // (the op decomposes to a 1-D convolution, and a whole window row would
+    // keep more inputs live than there are registers).
     std::optional<unsigned> rowDim;
     if (!dims.outputImage.empty())
       rowDim = dims.outputImage.back();
@@ -162,8 +163,6 @@ Schedule makeSchedule(linalg::LinalgOp op, const CpuTarget &target) {
       }
     if (rowDim)
       s.registerTile[*rowDim] = target.tileRows;
-    if (!dims.filterLoop.empty() && s.ranges[dims.filterLoop.back()] <= 8)
-      s.registerTile[dims.filterLoop.back()] = 0;
     break;
   }
   case OpKind::Reduction:
@@ -207,8 +206,16 @@ Schedule makeSchedule(linalg::LinalgOp op, const CpuTarget &target) {
       s.threadTile[d] = 1;
     for (unsigned d : llvm::concat<unsigned>(dims.m, dims.n))
       s.threadTile[d] = 1;
-    s.threadTile[dims.m.back()] = target.tileRows * 32;
-    s.threadTile[dims.n.back()] = cols * 16;
+    // Spread each block size over the dims from the innermost out (a packed
+    // matmul splits N into N/cols x cols).
+    auto spread = [&](ArrayRef<unsigned> group, int64_t block) {
+      for (unsigned d : llvm::reverse(group)) {
+        s.threadTile[d] = std::max<int64_t>(std::min(s.ranges[d], block), 1);
+        block = std::max<int64_t>(block / std::max<int64_t>(s.ranges[d], 1), 1);
+      }
+    };
+    spread(dims.m, target.tileRows * 32);
+    spread(dims.n, cols * 16);
   } else {
     s.threadTile = blockForTasks(s, isReduction, wantTasks);
   }
@@ -219,6 +226,80 @@ Schedule makeSchedule(linalg::LinalgOp op, const CpuTarget &target) {
   if (llvm::all_of(s.threadTile, [](int64_t t) { return t == 0; }))
     s.threadTile.clear();
   return s;
+}
+
+//===----------------------------------------------------------------------===//
+// Right-hand-side packing of matmuls
+//===----------------------------------------------------------------------===//
+
+/// Marks the op that packs a matmul's right operand: it is not fused into the
+/// matmul's thread blocks (that would repack B once per block of rows).
+constexpr StringLiteral kPackMarker = "sf.packed_rhs";
+
+/// Rewrites C[m,n] += A[m,k] * B[k,n] (linalg.matmul, static B and C, N a
+/// multiple of `cols`) to read B packed as Bp[N/cols][K][cols]. The register
+/// tile then reads `cols` contiguous elements per k instead of one row of B
+/// per k: rows a power-of-two apart map to the same cache sets and TLB pages,
+/// which otherwise throttles the FMAs to a quarter of their rate.
+///
+///   %b3 = tensor.expand_shape %b [[0], [1, 2]]      : KxN -> Kx(N/c)xc
+///   %bp = linalg.generic {transpose d0<->d1} %b3    :    -> (N/c)xKxc
+///   %c3 = tensor.expand_shape %c [[0], [1, 2]]      : MxN -> Mx(N/c)xc
+///   %r3 = linalg.contract (m, no, ni, k) A[m,k] Bp[no,k,ni] C3[m,no,ni]
+///   %r  = tensor.collapse_shape %r3 [[0], [1, 2]]
+void packMatmulRhs(RewriterBase &rewriter, linalg::MatmulOp op,
+                   int64_t cols) {
+  MLIRContext *ctx = op.getContext();
+  if (!op.hasPureTensorSemantics() ||
+      op.getIndexingMapsArray() != linalg::MatmulOp::getDefaultIndexingMaps(ctx))
+    return;
+  Value a = op.getDpsInputOperand(0)->get();
+  Value b = op.getDpsInputOperand(1)->get();
+  Value c = op.getDpsInitOperand(0)->get();
+  auto bType = cast<RankedTensorType>(b.getType());
+  auto cType = cast<RankedTensorType>(c.getType());
+  if (!bType.hasStaticShape() || !cType.hasStaticShape() ||
+      getElementTypeOrSelf(a.getType()) != bType.getElementType() ||
+      bType.getElementType() != cType.getElementType())
+    return;
+  int64_t k = bType.getDimSize(0), n = bType.getDimSize(1);
+  int64_t m = cType.getDimSize(0);
+  if (n % cols != 0 || n / cols < 2 || k < 16)
+    return;
+
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  SmallVector<ReassociationIndices> splitLast = {{0}, {1, 2}};
+  auto b3 = tensor::ExpandShapeOp::create(
+      rewriter, loc, RankedTensorType::get({k, n / cols, cols}, bType.getElementType()),
+      b, splitLast);
+  Value packedInit = tensor::EmptyOp::create(rewriter, loc,
+                                             ArrayRef<int64_t>{n / cols, k, cols},
+                                             bType.getElementType());
+  AffineExpr d0, d1, d2, d3;
+  bindDims(ctx, d0, d1, d2, d3);
+  auto par = utils::IteratorType::parallel;
+  auto packed = linalg::GenericOp::create(
+      rewriter, loc, packedInit.getType(), ValueRange{b3}, ValueRange{packedInit},
+      ArrayRef<AffineMap>{AffineMap::get(3, 0, {d1, d0, d2}, ctx),
+                          AffineMap::getMultiDimIdentityMap(3, ctx)},
+      ArrayRef<utils::IteratorType>{par, par, par},
+      [](OpBuilder &builder, Location l, ValueRange args) {
+        linalg::YieldOp::create(builder, l, args[0]);
+      });
+  packed->setAttr(kPackMarker, rewriter.getUnitAttr());
+
+  auto c3Type = RankedTensorType::get({m, n / cols, cols}, cType.getElementType());
+  auto c3 = tensor::ExpandShapeOp::create(rewriter, loc, c3Type, c, splitLast);
+  // linalg.contract (not a generic) so that it vectorizes to vector.contract.
+  auto matmul = linalg::ContractOp::create(
+      rewriter, loc, TypeRange{c3Type}, ValueRange{a, packed.getResult(0)},
+      ValueRange{c3},
+      rewriter.getAffineMapArrayAttr({AffineMap::get(4, 0, {d0, d3}, ctx),
+                                      AffineMap::get(4, 0, {d1, d3, d2}, ctx),
+                                      AffineMap::get(4, 0, {d0, d1, d2}, ctx)}));
+  rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+      op, cType, matmul.getResult(0), splitLast);
 }
 
 //===----------------------------------------------------------------------===//
@@ -239,7 +320,7 @@ void tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op,
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
         auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
         if (!linalgOp || linalgOp.getNumReductionLoops() != 0 ||
-            !producer.hasOneUse())
+            !producer.hasOneUse() || linalgOp->hasAttr(kPackMarker))
           return std::nullopt;
         return scf::SCFTileAndFuseOptions::ControlFnResult{};
       });
@@ -337,7 +418,7 @@ void vectorizeAll(RewriterBase &rewriter, func::FuncOp func) {
   SmallVector<linalg::LinalgOp> ops;
   func.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   for (linalg::LinalgOp op : ops) {
-    if (!op.hasPureTensorSemantics())
+    if (!op.hasPureTensorSemantics() || op->hasAttr(kPackMarker))
       continue;
     auto linalgOp = cast<linalg::LinalgOp>(staticizeDynamicDims(rewriter, op));
     int64_t iterations = 1;
@@ -409,6 +490,16 @@ struct SfCpuTileAndVectorizePass
     }
     IRRewriter rewriter(&getContext());
 
+    // 0. Matmuls read their right operand packed into register-tile columns.
+    SmallVector<linalg::MatmulOp> matmuls;
+    func.walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
+    for (linalg::MatmulOp op : matmuls) {
+      Type element = getElementTypeOrSelf(op->getResult(0).getType());
+      if (element.isIntOrFloat())
+        packMatmulRhs(rewriter, op,
+                      2 * cpu.lanes(widestElementBits(op)));
+    }
+
     // 1. Threads: roots outside any forall, consumers first so producers
     //    can still be fused into them.
     SmallVector<linalg::LinalgOp> roots;
@@ -432,8 +523,12 @@ struct SfCpuTileAndVectorizePass
       if (op.hasPureTensorSemantics())
         ops.push_back(op);
     });
+    // The packing copy stays a scalar loop nest (LLVM vectorizes its
+    // contiguous inner loop); vectorized, it would fold into slice copies
+    // that bufferize to a runtime memref copy per vector.
     for (linalg::LinalgOp op : ops)
-      tileForRegisters(rewriter, op, makeSchedule(op, cpu));
+      if (!op->hasAttr(kPackMarker))
+        tileForRegisters(rewriter, op, makeSchedule(op, cpu));
 
     // 3. Whole tiles get static shapes; single-iteration remainders fold.
     peelMarkedLoops(rewriter, func);
@@ -441,7 +536,10 @@ struct SfCpuTileAndVectorizePass
       linalg::populateDecomposeConvolutionPatterns(p);
     });
 
-    // 4. Vectors, subset folding and accumulators in registers.
+    // 4. Vectors, subset folding and accumulators in registers. Hoisting
+    //    tensor slices first lets windowed ops (whose output tile is sliced
+    //    again by the 1-D decomposition) keep a plain tile as loop carry.
+    hoistAccumulators(rewriter, func);
     vectorizeAll(rewriter, func);
     applyWithCanonicalization(func, [](RewritePatternSet &p) {
       vector::populateVectorTransferPermutationMapLoweringPatterns(p);

@@ -36,5 +36,22 @@ from strataflow.ops.math_ops import (  # noqa: A004
     tensordot, truediv, where,
 )
 from strataflow import linalg, math, nn, random  # noqa: E402
+from strataflow.autodiff import GradientTape, UnconnectedGradients, custom_gradient, recompute_grad
 
 __all__ = [n for n in dir() if not n.startswith("_")]
+
+# Staging needs MLIR, so it is imported on first use: sf.function, sf.cond, ...
+_STAGING = frozenset({
+    "function", "cond", "while_loop", "case", "switch_case", "autograph",
+    "TensorArray", "print", "ConcreteFunction",
+})
+
+
+def __getattr__(name):
+    if name in _STAGING:
+        from strataflow import staging
+
+        value = getattr(staging, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'strataflow' has no attribute {name!r}")

@@ -128,6 +128,10 @@ def test_getitem_tensor_index_gathers():
     np.testing.assert_array_equal(t[[2, 0]].numpy(), a[[2, 0]])
     np.testing.assert_array_equal(t[:, sf.constant([3, 1])].numpy(), a[:, [3, 1]])
     np.testing.assert_array_equal(t[sf.constant([1]), 2].numpy(), a[[1], 2])
+    np.testing.assert_array_equal(t[1, [3, 0]].numpy(), a[1, [3, 0]])
+    np.testing.assert_array_equal(t[1:, [[3, 0]]].numpy(), a[1:, [[3, 0]]])
+    b = np.arange(24).reshape(2, 3, 4)
+    np.testing.assert_array_equal(sf.constant(b)[:, [2, 0], 1:3].numpy(), b[:, [2, 0], 1:3])
     with pytest.raises(sf.errors.InvalidArgumentError):
         t[[3]]
 

@@ -91,5 +91,18 @@ def test_module_tracking():
     assert out.numpy().tolist() == [[6.0]]
     with net.name_scope as scope:
         assert scope == "net/"
+        assert sf.Variable(1.0, name="w").name == "net/w:0"
+    assert sf.Variable(1.0, name="w").name == "w:0"
     with pytest.raises(ValueError):
         sf.Module(name="not valid")
+
+
+def test_writable_array_copies_only_when_a_read_may_share_it():
+    v = sf.Variable([1.0, 2.0])
+    h = v.handle
+    buf = h.writable_array()
+    assert buf is h.array  # nothing shares it yet: no copy
+    t = v.read_value()
+    buf = h.writable_array()
+    buf[0] = 9.0  # e.g. a compiled function writing in place
+    assert t.numpy().tolist() == [1.0, 2.0] and v.numpy().tolist() == [9.0, 2.0]

@@ -12,18 +12,27 @@ For the application(s) of primitives that `fn` makes (recorded by a tape):
 * when the native module is built and a primitive has an emitter, a function
   made of that one op is compiled (`compiler.compile_module`) and its
   results must equal the eager ones. Ops whose `sf` op is not in the dialect
-  yet are reported as a skip, after every other check has passed.
+  (or not lowerable) yet are reported as a skip, after every other check has
+  passed; SF_STRICT_COMPILED=1 turns those skips into failures.
 """
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pytest
 
 import strataflow as sf
 from strataflow.framework import context
+from strataflow.framework.errors import CompilationError
 from strataflow.framework.tensor import EagerTensor
 from strataflow.framework.tensor_shape import TensorShape, TensorSpec
 from strataflow.ops.registry import GradContext
+
+
+# SF_STRICT_COMPILED=1: ops missing from / not lowerable by the dialect fail
+# instead of skipping (for when the dialect is complete).
+STRICT = os.environ.get("SF_STRICT_COMPILED") == "1"
 
 
 class Recorder:
@@ -86,11 +95,14 @@ def check_inference(records):
 # gradients
 # ---------------------------------------------------------------------------
 
-def backprop(records, outputs, cotangents, wrt):
+def backprop(records, outputs, cotangents, wrt, record=False):
     """Reverse-mode over recorded applications using each op's grad rule
-    (test oracle for the rules; GradientTape is the real implementation)."""
+    (test oracle for the rules; GradientTape is the real implementation).
+    With `record`, active tapes see the gradient computation (higher order)."""
+    import contextlib
+
     grads = {id(o): c for o, c in zip(outputs, cotangents)}
-    with context.stop_recording():
+    with contextlib.nullcontext() if record else context.stop_recording():
         for op, inputs, attrs, outs in reversed(records):
             outs_t = _as_tuple(outs)
             gs = [grads.get(id(o)) for o in outs_t]
@@ -137,6 +149,32 @@ def check_gradients(fn, args, kwargs, wrt, rtol=1e-5, atol=1e-6, eps=1e-6):
                                    err_msg=f"gradient wrt argument {i}")
 
 
+def check_second_order(fn, x, rtol=1e-4, atol=1e-6, eps=1e-5):
+    """d/dx <grad f(x), v> (through the grad rules' own gradients) vs finite
+    differences of x -> <grad f(x), v>."""
+    rng = np.random.default_rng(1)
+    t = sf.constant(x)
+    probe = {}
+
+    def grad_dot(t_):
+        out, recs = run_recorded(fn, t_)
+        if "cot" not in probe:
+            probe["cot"] = rng.standard_normal(out.shape).astype(x.dtype)
+            probe["v"] = rng.standard_normal(x.shape).astype(x.dtype)
+        (g,) = backprop(recs, [out], [sf.constant(probe["cot"])], [t_], record=True)
+        return sf.reduce_sum(g * probe["v"])
+
+    h, records = run_recorded(grad_dot, t)
+    (analytic,) = backprop(records, [h], [sf.constant(np.array(1.0, x.dtype))], [t])
+    numeric = np.zeros_like(x)
+    for idx in np.ndindex(*x.shape):
+        hi, lo = x.copy(), x.copy()
+        hi[idx] += eps
+        lo[idx] -= eps
+        numeric[idx] = (float(grad_dot(sf.constant(hi))) - float(grad_dot(sf.constant(lo)))) / (2 * eps)
+    np.testing.assert_allclose(analytic.numpy(), numeric, rtol=rtol, atol=atol)
+
+
 # ---------------------------------------------------------------------------
 # compiled vs eager (per primitive application)
 # ---------------------------------------------------------------------------
@@ -168,16 +206,15 @@ def compile_single(op, inputs, attrs):
             f = func.FuncOp("f", (in_types, out_types))
             entry = f.add_entry_block()
             with ir.InsertionPoint(entry):
-                try:
-                    spec_arg = specs if isinstance(op.infer(*inputs, **attrs), tuple) else specs[0]
-                    results = op.emit(b, *entry.arguments, out_specs=spec_arg, **attrs)
-                except Exception as e:  # an op the dialect does not have yet
-                    if "unregistered" in str(e) or "does not exist" in str(e):
-                        raise LookupError(str(e)) from e
-                    raise
+                spec_arg = specs if isinstance(op.infer(*inputs, **attrs), tuple) else specs[0]
+                results = op.emit(b, *entry.arguments, out_specs=spec_arg, **attrs)
                 func.ReturnOp(list(_as_tuple(results)))
-        if not module.operation.verify():
-            raise AssertionError(f"{op.name}: emitted IR does not verify:\n{module}")
+        try:
+            module.operation.verify()
+        except ir.MLIRError as e:
+            if "unregistered operation" in str(e):  # the dialect does not have it yet
+                raise LookupError(str(e)) from None
+            raise AssertionError(f"{op.name}: emitted IR does not verify: {e}\n{module}") from None
         return compiler.compile_module(module, "f"), ctx
 
 
@@ -187,10 +224,21 @@ def check_compiled(records, rtol, atol):
     for op, inputs, attrs, outputs in records:
         if op.emit is None or not all(isinstance(x, EagerTensor) for x in inputs):
             continue
+        if any(t.dtype.is_bool for t in list(inputs) + list(_as_tuple(outputs))):
+            # i1 buffers abort the process in MemRefToLLVM (`getWidth() >= 8`
+            # assertion) with the current pipeline: not checkable yet.
+            missing.append(f"{op.name} (i1 buffers)")
+            continue
         try:
             fn, _ = compile_single(op, inputs, attrs)
         except LookupError:
             missing.append(op.name)
+            continue
+        except CompilationError as e:
+            # e.g. a composite sf op whose decomposition needs ops still missing
+            if STRICT or "failed to legalize operation 'sf." not in str(e):
+                raise
+            missing.append(f"{op.name} (not lowerable yet)")
             continue
         got = fn(*[x.numpy() for x in inputs])
         assert_same(got, [o.numpy() for o in _as_tuple(outputs)], rtol, atol)
@@ -218,5 +266,7 @@ def check(fn, reference, *args, rtol=None, atol=None, grad=None, compiled=True, 
         check_gradients(fn, args, kwargs, floats)
     if compiled and native_available():
         missing = check_compiled(records, rtol, atol)
+        if missing and STRICT:
+            pytest.fail(f"compiled check not possible for: {sorted(set(missing))}")
         if missing:
-            pytest.skip(f"compiled check: sf ops not in the dialect yet: {sorted(set(missing))}")
+            pytest.skip(f"compiled check not possible yet for: {sorted(set(missing))}")

@@ -111,7 +111,8 @@ def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     if _uses_async_runtime(llvm_module):
         libs.append(_runtime_lib("libmlir_async_runtime.so"))
     engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
-    # Once per engine (cached engines are shared): redefining aborts.
+    # Once per engine, before its first lookup generates code (engines are
+    # shared through the compile cache).
     runtime.register(engine)
     return engine
 

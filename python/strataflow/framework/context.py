@@ -1,7 +1,9 @@
 """Per-thread execution state: the graph being built (if any) and active tapes.
 
-`ops.registry.apply` reads this on every op, so the common case (eager, no
-tape) costs two attribute reads: `_state.graph is None` and `_state.tapes`.
+`ops.registry.apply` reads this on every op. Thread-local reads are slow
+(~1 us on a busy machine), so the common case -- no graph and no tape in
+any thread -- is one read of the module global `busy` (a count of pushed
+graphs and tapes, all threads together).
 
     >>> executing_eagerly()
     True
@@ -26,6 +28,14 @@ class _State(threading.local):
 
 
 _state = _State()
+busy = 0  # graphs + tapes pushed in all threads; 0 => eager, nothing records
+_busy_lock = threading.Lock()
+
+
+def _count(delta: int) -> None:
+    global busy
+    with _busy_lock:
+        busy += delta
 
 
 def current_graph():
@@ -41,12 +51,14 @@ def push_graph(graph) -> None:
     """Makes `graph` current: ops call `graph.emit_op(...)` until popped."""
     _state.graphs.append(graph)
     _state.graph = graph
+    _count(1)
 
 
 def pop_graph():
     """Removes and returns the current graph."""
     g = _state.graphs.pop()
     _state.graph = _state.graphs[-1] if _state.graphs else None
+    _count(-1)
     return g
 
 
@@ -79,6 +91,7 @@ def push_tape(tape) -> None:
     """Activates `tape`: every op applied from now on calls `tape.record(...)`."""
     _state.tape_stack.append(tape)
     _refresh_tapes()
+    _count(1)
 
 
 def pop_tape(tape=None):
@@ -88,6 +101,7 @@ def pop_tape(tape=None):
     else:
         _state.tape_stack.remove(tape)
     _refresh_tapes()
+    _count(-1)
     return tape
 
 
@@ -106,3 +120,56 @@ def stop_recording():
     finally:
         _state.paused -= 1
         _refresh_tapes()
+
+
+@contextlib.contextmanager
+def suspend_tape(tape):
+    """`tape` records nothing in the block; other tapes go on (TF's
+    `GradientTape.stop_recording`). Restores its place in the stack."""
+    stack = _state.tape_stack
+    index = stack.index(tape)
+    del stack[index]
+    _refresh_tapes()
+    try:
+        yield
+    finally:
+        stack.insert(index, tape)
+        _refresh_tapes()
+
+
+@contextlib.contextmanager
+def only_tapes(tapes):
+    """Exactly `tapes` record in the block (the others are set aside), e.g. to
+    see the ops of a function traced as one differentiable unit."""
+    saved, saved_paused = _state.tape_stack, _state.paused
+    _state.tape_stack, _state.paused = list(tapes), 0
+    _refresh_tapes()
+    try:
+        yield
+    finally:
+        _state.tape_stack, _state.paused = saved, saved_paused
+        _refresh_tapes()
+
+
+# ---------------------------------------------------------------------------
+# name scopes (informational: they prefix variable names, as in TF)
+# ---------------------------------------------------------------------------
+
+_scopes = threading.local()
+
+
+@contextlib.contextmanager
+def name_scope(name: str):
+    """`with name_scope("dense"):` prefixes names created inside with "dense/"."""
+    stack = _scopes.__dict__.setdefault("stack", [])
+    stack.append(name)
+    try:
+        yield scope_prefix()
+    finally:
+        stack.pop()
+
+
+def scope_prefix() -> str:
+    """The current name scope as a prefix ("outer/inner/"), or ""."""
+    stack = _scopes.__dict__.get("stack", [])
+    return "".join(f"{n}/" for n in stack)

@@ -108,6 +108,11 @@ def as_dtype(x) -> DType:
     raise TypeError(f"cannot convert {x!r} to a strataflow dtype")
 
 
+def is_floating_numpy(np_dtype: np.dtype) -> bool:
+    """True for NumPy float dtypes including ml_dtypes' bfloat16 (kind 'V')."""
+    return np_dtype.kind == "f" or np_dtype == bfloat16._np
+
+
 def from_numpy(np_dtype: np.dtype) -> DType:
     """Fast path of `as_dtype` for an `np.dtype` (raises TypeError if unsupported)."""
     d = _BY_NUMPY.get(np_dtype)

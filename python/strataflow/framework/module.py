@@ -17,9 +17,9 @@ key order) depth first, in attribute order, deduplicating by identity.
 """
 from __future__ import annotations
 
-import contextlib
 import re
 
+from strataflow.framework import context
 from strataflow.framework.variables import Variable
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -45,8 +45,8 @@ class Module:
 
     @property
     def name_scope(self):
-        """A context naming what is created inside after this module (for readability)."""
-        return _name_scope(self.name)
+        """A context prefixing the names of variables created inside with the module's."""
+        return context.name_scope(self.name)
 
     @property
     def variables(self) -> tuple:
@@ -102,14 +102,3 @@ class Module:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} '{self.name}'>"
 
-
-_scopes: list[str] = []
-
-
-@contextlib.contextmanager
-def _name_scope(name: str):
-    _scopes.append(name)
-    try:
-        yield "/".join(_scopes) + "/"
-    finally:
-        _scopes.pop()

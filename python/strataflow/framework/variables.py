@@ -10,9 +10,11 @@ Every access is an op on the variable's `handle` (`read_variable`,
 see reads (`watch_accessed_variables`) and staging turns them into
 `sf.read` / `sf.assign*` on a `!sf.variable<T>` function argument.
 
-Storage semantics: `handle.array` is the current value and is never
-mutated in place; each assignment rebinds it to a new array. A tensor read
-earlier therefore keeps its value (a snapshot) without copying on read.
+Storage semantics: `handle.array` is the current value. Eager assignments
+rebind it to a new array, so a tensor read earlier keeps its value (a
+snapshot) without copying on read. Code that writes the storage in place
+(compiled functions given the buffer) must take it from
+`handle.writable_array()`, which copies first if a read may still share it.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import itertools
 
 import numpy as np
 
-from strataflow.framework import dtypes
+from strataflow.framework import context, dtypes
 from strataflow.framework.errors import InvalidArgumentError
 from strataflow.framework.tensor import (
     TENSOR_TYPES,
@@ -44,7 +46,7 @@ class VariableHandle:
     argument of type ``!sf.variable<tensor<...>>`` (see `spec`).
     """
 
-    __slots__ = ("variable", "array", "shape", "dtype", "uid", "__weakref__")
+    __slots__ = ("variable", "array", "shape", "dtype", "uid", "shared", "__weakref__")
 
     def __init__(self, variable, array: np.ndarray, shape: TensorShape):
         self.variable = variable
@@ -52,6 +54,24 @@ class VariableHandle:
         self.shape = shape
         self.dtype = dtypes.from_numpy(array.dtype)
         self.uid = next(_uid)
+        self.shared = False  # a tensor (or .numpy()) may share `array`
+
+    def read(self) -> np.ndarray:
+        """The current value, for readers that will not mutate it."""
+        self.shared = True
+        return self.array
+
+    def writable_array(self) -> np.ndarray:
+        """The storage, safe to mutate in place (copied first if shared)."""
+        if self.shared:
+            self.array = self.array.copy()
+            self.shared = False
+        return self.array
+
+    def replace(self, array: np.ndarray) -> None:
+        """Rebinds the value to `array` (owned by the variable from now on)."""
+        self.array = array
+        self.shared = False
 
     @property
     def spec(self) -> TensorSpec:
@@ -108,18 +128,18 @@ def _assign_emitter(mnemonic: str):
 
 
 def _assign_kernel(h, value):
-    h.array = np.array(value, copy=True)  # rebind: earlier reads keep their value
+    h.replace(np.array(value, copy=True))  # rebind: earlier reads keep their value
 
 
 def _assign_add_kernel(h, value):
-    h.array = h.array + value
+    h.replace(h.array + value)
 
 
 def _assign_sub_kernel(h, value):
-    h.array = h.array - value
+    h.replace(h.array - value)
 
 
-READ_VARIABLE = op_def("read_variable", lambda h: h.array, _read_infer, _read_emit,
+READ_VARIABLE = op_def("read_variable", lambda h: h.read(), _read_infer, _read_emit,
                        lambda ctx, g: [g], stateful=True)
 ASSIGN_VARIABLE = op_def("assign_variable", _assign_kernel, _assign_infer,
                          _assign_emitter("assign"), stateful=True, dtype_group=(0, 1))
@@ -152,8 +172,6 @@ class Variable:
             raise ValueError("a Variable needs an initial_value")
         if callable(initial_value):
             initial_value = initial_value()
-        from strataflow.framework import context
-
         with context.eager_scope():  # initial values are concrete even while staging
             value = convert_to_tensor(initial_value, dtype=dtype)
         array = np.array(value.numpy(), copy=True)
@@ -163,7 +181,8 @@ class Variable:
                 f"initial value of shape {list(array.shape)} does not match shape {declared}"
             )
         self._trainable = bool(trainable)
-        self._name = f"{name or 'Variable'}:0" if name is None or ":" not in name else name
+        base = context.scope_prefix() + (name or "Variable")
+        self._name = base if ":" in base else f"{base}:0"
         self.handle = VariableHandle(self, array, declared)
 
     # -- identity -------------------------------------------------------------
@@ -201,10 +220,10 @@ class Variable:
     value = read_value
 
     def numpy(self) -> np.ndarray:
-        return self.handle.array
+        return self.handle.read()
 
     def __array__(self, dtype=None, copy=None):
-        a = self.handle.array
+        a = self.handle.read()
         return a.astype(dtype) if dtype is not None else (a.copy() if copy else a)
 
     # -- writing --------------------------------------------------------------

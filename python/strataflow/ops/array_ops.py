@@ -99,7 +99,8 @@ def _fill_infer(dims, value):
 
 
 def _fill_emit(b, dims, value, *, out_specs):
-    return b.op("sf.fill", [dims, value], [b.tensor_type(out_specs)])
+    # a 0-D value broadcast to `dims` (the dialect has no separate fill)
+    return b.op("sf.broadcast_to", [value, b.as_i64(dims)], [b.tensor_type(out_specs)])
 
 
 def _fill_grad(ctx, g):
@@ -161,7 +162,7 @@ def _shape_infer(x, *, out_type):
 
 
 _SHAPE = op_def("shape", lambda x, out_type: np.array(x.shape, out_type._np), _shape_infer,
-                lambda b, x, *, out_specs, out_type: b.op("sf.shape", [x], [b.tensor_type(out_specs)]))
+                lambda b, x, *, out_specs, out_type: b.cast(b.shape_of(x), out_type))
 
 
 def shape(input, out_type=dtypes.int32, name=None) -> Tensor:  # noqa: A002
@@ -224,7 +225,7 @@ def _reshape_infer(x, new_shape):
 
 
 def _reshape_emit(b, x, new_shape, *, out_specs):
-    return b.op("sf.reshape", [x, new_shape], [b.tensor_type(out_specs)])
+    return b.op("sf.reshape", [x, b.as_i64(new_shape)], [b.tensor_type(out_specs)])
 
 
 _RESHAPE = op_def("reshape", lambda x, s: x.reshape(tuple(s)), _reshape_infer, _reshape_emit,
@@ -267,7 +268,7 @@ def _broadcast_to_grad(ctx, g):
 
 _BROADCAST_TO = op_def(
     "broadcast_to", lambda x, s: np.array(np.broadcast_to(x, tuple(s))), _broadcast_to_infer,
-    lambda b, x, s, *, out_specs: b.op("sf.broadcast_to", [x, s], [b.tensor_type(out_specs)]),
+    lambda b, x, s, *, out_specs: b.op("sf.broadcast_to", [x, b.as_i64(s)], [b.tensor_type(out_specs)]),
     _broadcast_to_grad)
 
 
@@ -422,7 +423,7 @@ def _slice_normalized(x, begin, end, strides):
         if s == 0:
             raise InvalidArgumentError("slice step cannot be zero")
         if n is None:
-            if (b not in (None, 0) and not (b is not None and b > 0)) or e is not None or s != 1:
+            if (b is not None and b < 0) or e is not None or s != 1:
                 raise InvalidArgumentError("slicing an axis of unknown size supports only [b:] with b >= 0")
             nb.append(b or 0)
             ne.append(None)
@@ -449,15 +450,16 @@ def getitem(tensor, key) -> Tensor:
         if len(adv) > 1:
             raise InvalidArgumentError("only one tensor index per subscript is supported")
         i = adv[0]
-        if any(k is Ellipsis or k is None for k in key[:i]):
+        prefix, index, rest = key[:i], key[i], key[i + 1:]
+        if any(k is Ellipsis or k is None for k in prefix):
             raise InvalidArgumentError("a tensor index must not follow ... or None")
-        head = getitem(x, key[:i] + (slice(None),) * (1 if i < len(key) else 0)) if i else x
-        gathered = gather(head, key[i], axis=i)
-        rest = key[i + 1:]
+        head = getitem(x, prefix) if prefix else x
+        axis = sum(1 for k in prefix if isinstance(k, slice))  # ints in the prefix drop axes
+        gathered = gather(head, index, axis=axis)
         if not rest:
             return gathered
-        extra = convert_to_tensor(key[i]).shape.rank
-        return getitem(gathered, (slice(None),) * (i + extra) + rest)
+        extra = convert_to_tensor(index).shape.rank
+        return getitem(gathered, (slice(None),) * (axis + extra) + rest)
     rank = x.shape.rank
     if rank is None:
         raise InvalidArgumentError("indexing a tensor of unknown rank")
@@ -628,8 +630,16 @@ def _gather_kernel(params, indices, *, axis, batch_dims):
 
 
 def _gather_emit(b, params, indices, *, out_specs, axis, batch_dims):
+    if str(ir_element_type(indices)) not in ("i32", "i64"):
+        indices = b.as_i64(indices)
     return b.op("sf.gather", [params, indices], [b.tensor_type(out_specs)],
                 {"axis": b.i64(axis), "batch_dims": b.i64(batch_dims)})
+
+
+def ir_element_type(value):
+    from mlir import ir
+
+    return ir.RankedTensorType(value.type).element_type
 
 
 def _gather_grad(ctx, g):
@@ -889,40 +899,25 @@ def reverse(tensor, axis, name=None) -> Tensor:
     return getitem(x, key)
 
 
-def _tile_infer(x, *, multiples):
-    d = x.shape.dims
-    if d is None:
-        return TensorSpec(TensorShape(None), x.dtype)
-    if len(multiples) != len(d) or any(m < 0 for m in multiples):
-        raise InvalidArgumentError(
-            f"multiples {list(multiples)} must be {len(d)} non-negative ints for shape {rules.dims_text(x.shape)}")
-    return TensorSpec(TensorShape._of(tuple(None if n is None else n * m for n, m in zip(d, multiples))), x.dtype)
-
-
-def _tile_grad(ctx, g):
-    from strataflow.ops.math_ops import reduce_sum
-
-    x = ctx.inputs[0]
-    d = x.shape.dims
-    if None in d:
-        raise InvalidArgumentError("the gradient of tile needs a static input shape")
-    # [m0*n0, m1*n1, ...] -> [m0, n0, m1, n1, ...] -> sum over the m axes
-    split_shape = [v for m, n in zip(ctx.attrs["multiples"], d) for v in (m, n)]
-    g = reshape(g, split_shape)
-    return [reduce_sum(g, list(range(0, 2 * len(d), 2)))]
-
-
-_TILE = op_def(
-    "tile", lambda x, *, multiples: np.tile(x, multiples), _tile_infer,
-    lambda b, x, *, out_specs, multiples: b.op("sf.tile", [x], [b.tensor_type(out_specs)],
-                                               {"multiples": b.i64_array(multiples)}),
-    _tile_grad)
-
-
 def tile(input, multiples, name=None) -> Tensor:  # noqa: A002
-    """Repeats `input` `multiples[i]` times along axis i."""
-    m = tuple(int(v) for v in np.asarray(multiples.numpy() if isinstance(multiples, Tensor) else multiples).reshape(-1))
-    return apply(_TILE, [input], multiples=m)
+    """Repeats `input` `multiples[i]` times along axis i.
+
+    Built from reshape and broadcast_to ([n0, n1] -> [1, n0, 1, n1] ->
+    [m0, n0, m1, n1] -> [m0*n0, m1*n1]), so it stages and differentiates.
+    """
+    x = convert_to_tensor(input)
+    m = [int(v) for v in np.asarray(
+        multiples.numpy() if isinstance(multiples, Tensor) else multiples).reshape(-1)]
+    d = x.shape.dims
+    if d is None or len(m) != len(d) or any(v < 0 for v in m):
+        raise InvalidArgumentError(
+            f"multiples {m} must be {x.shape.rank} non-negative ints for shape {rules.dims_text(x.shape)}")
+    if None in d:
+        raise InvalidArgumentError("tile needs a static input shape")
+    interleaved = [1 if k % 2 == 0 else d[k // 2] for k in range(2 * len(d))]
+    target = [m[k // 2] if k % 2 == 0 else d[k // 2] for k in range(2 * len(d))]
+    y = broadcast_to(reshape(x, interleaved), target)
+    return reshape(y, [a * b for a, b in zip(m, d)])
 
 
 # ---------------------------------------------------------------------------

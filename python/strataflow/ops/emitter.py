@@ -110,28 +110,72 @@ class Builder:
 
     def shape_tensor(self, dims) -> ir.Value:
         """A 1-D i64 constant holding static `dims` (for shape operands)."""
-        return self.constant(np.asarray(list(dims), np.int64))
+        return self.constant(np.asarray(list(dims), np.int64).reshape(-1))
 
-    def broadcast_to(self, value: ir.Value, spec) -> ir.Value:
-        """`value` broadcast to `spec`'s shape (no-op when already that type)."""
+    def shape_of(self, value: ir.Value) -> ir.Value:
+        """`sf.shape`: the runtime shape of `value` as tensor<rank x i64>."""
+        rank = ir.RankedTensorType(value.type).rank
+        return self.op("sf.shape", [value], [self.tensor_type([rank], dtypes.int64)])
+
+    def as_i64(self, value: ir.Value) -> ir.Value:
+        """An integer tensor converted to i64 (shape and index operands)."""
+        t = ir.RankedTensorType(value.type)
+        if str(t.element_type) == "i64":
+            return value
+        dims = [None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank)]
+        return self.op("sf.cast", [value], [self.tensor_type(dims, dtypes.int64)])
+
+    def cast(self, value: ir.Value, dtype) -> ir.Value:
+        t = ir.RankedTensorType(value.type)
+        if t.element_type == self.element_type(dtype):
+            return value
+        dims = [None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank)]
+        return self.op("sf.cast", [value], [self.tensor_type(dims, dtype)])
+
+    def broadcast_to(self, value: ir.Value, spec, shape: ir.Value | None = None) -> ir.Value:
+        """`value` broadcast to `spec`'s shape (no-op when already that type).
+        Dynamic dims need `shape`, the runtime target shape (1-D i64)."""
         target = self.tensor_type(spec.shape, _element_dtype(value))
         if value.type == target:
             return value
         dims = spec.shape.dims
-        if None in dims:
-            raise InvalidArgumentError("dynamic broadcasting is not supported by this emitter yet")
-        return self.op("sf.broadcast_to", [value, self.shape_tensor(dims)], [target])
+        if shape is None:
+            if None in dims:
+                raise InvalidArgumentError("broadcasting to dynamic dims needs a runtime shape")
+            shape = self.shape_tensor(dims)
+        return self.op("sf.broadcast_to", [value, shape], [target])
 
     def broadcast_batch(self, value: ir.Value, batch: list) -> ir.Value:
         """`value` (a stack of matrices) with its leading dims broadcast to `batch`."""
         t = ir.RankedTensorType(value.type)
         dims = [None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank)]
         spec = TensorSpec(TensorShape(list(batch) + dims[-2:]), _element_dtype(value))
+        if None in batch:
+            raise InvalidArgumentError("batched matmul with dynamic batch dims is not supported yet")
         return self.broadcast_to(value, spec)
 
     def broadcast_operands(self, operands, out_spec) -> list:
-        """Each operand broadcast to the (elementwise) result's shape."""
-        return [self.broadcast_to(v, out_spec) for v in operands]
+        """Each operand broadcast to the (elementwise) result's shape.
+
+        With dynamic result dims the runtime shape is the elementwise max of
+        the operands' shapes (padded with leading 1s), which is the broadcast
+        shape whenever the operands are compatible."""
+        dims = out_spec.shape.dims
+        if None not in dims or all(v.type == self.tensor_type(out_spec.shape, _element_dtype(v))
+                                   for v in operands):
+            return [self.broadcast_to(v, out_spec) for v in operands]
+        rank = len(dims)
+        shape = None
+        for v in operands:
+            r = ir.RankedTensorType(v.type).rank
+            s = self.shape_of(v)
+            if r < rank:
+                ones = self.shape_tensor([1] * (rank - r))
+                s = self.op("sf.concat", [ones, s], [self.tensor_type([rank], dtypes.int64)],
+                            {"axis": self.i64(0)})
+            shape = s if shape is None else self.op(
+                "sf.maximum", [shape, s], [self.tensor_type([rank], dtypes.int64)])
+        return [self.broadcast_to(v, out_spec, shape) for v in operands]
 
 
 def _element_dtype(value: ir.Value) -> dtypes.DType:

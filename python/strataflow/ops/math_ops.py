@@ -76,7 +76,7 @@ def unary(name, kernel, kinds=NUM, grad=None, sf=None, out_dtype=None, doc=None)
     op = op_def(name, kernel, _unary_infer(kinds, out_dtype), emit, grad)
 
     def fn(x, name=None):
-        return apply(op, [x])
+        return apply(op, (x,))
     fn.__doc__ = doc
     return _named(fn, op, name)
 
@@ -87,7 +87,7 @@ def binary(name, kernel, kinds=NUM, grad=None, sf=None, out_dtype=None, doc=None
     op = op_def(name, kernel, _binary_infer(kinds, out_dtype), emit, grad, dtype_group=(0, 1))
 
     def fn(x, y, name=None):
-        return apply(op, [x, y])
+        return apply(op, (x, y))
     fn.__doc__ = doc
     return _named(fn, op, name)
 
@@ -562,7 +562,7 @@ def _sum_kernel(np_fn):
 
 
 def _mean_kernel(x, axes, keepdims):
-    if x.dtype.kind == "f":
+    if dtypes.is_floating_numpy(x.dtype):
         acc = np.float32 if x.dtype.itemsize < 4 else x.dtype  # half types: accumulate wider
         return np.mean(x, axis=axes, keepdims=keepdims, dtype=acc).astype(x.dtype)
     total = np.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype)
@@ -572,7 +572,7 @@ def _mean_kernel(x, axes, keepdims):
 
 def _extremum_kernel(np_fn, lowest: bool):
     def kernel(x, axes, keepdims):
-        if x.dtype.kind == "f":
+        if dtypes.is_floating_numpy(x.dtype):
             initial = -np.inf if lowest else np.inf
         else:
             info = np.iinfo(x.dtype)
@@ -772,7 +772,7 @@ def _matmul_kernel(a, b, *, transpose_a=False, transpose_b=False):
         a = np.swapaxes(a, -1, -2)
     if transpose_b:
         b = np.swapaxes(b, -1, -2)
-    return np.matmul(a, b)
+    return np.matmul(a, b).astype(a.dtype, copy=False)  # bfloat16 matmul gives float32
 
 
 def _matmul_infer(a, b, *, transpose_a=False, transpose_b=False):
@@ -852,8 +852,7 @@ def _select_infer(c, x, y):
 
 
 def _select_emit(b, c, x, y, *, out_specs):
-    c = b.broadcast_to(c, out_specs)
-    x, y = b.broadcast_operands([x, y], out_specs)
+    c, x, y = b.broadcast_operands([c, x, y], out_specs)
     return b.op("sf.select", [c, x, y], [b.tensor_type(out_specs)])
 
 

@@ -447,7 +447,7 @@ def _out_hw(x, ksize, strides, padding):
 
 
 def _lowest(dtype):
-    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+    return -np.inf if dtypes.is_floating_numpy(dtype) else np.iinfo(dtype).min
 
 
 def _max_pool_kernel(x, *, ksize, strides, padding):
@@ -556,7 +556,9 @@ def moments(x, axes, shift=None, keepdims=False, name=None):
     """(mean, variance) over `axes`."""
     x = convert_to_tensor(x)
     mean = reduce_mean(x, axes, keepdims=True)
-    variance = reduce_mean(math_ops.squared_difference(x, array_ops.stop_gradient(mean)), axes, keepdims=True)
+    # no stop_gradient on `mean` (TF has one): same value and first derivative,
+    # but the second derivative would be wrong
+    variance = reduce_mean(math_ops.squared_difference(x, mean), axes, keepdims=True)
     if not keepdims:
         axes_ = list(rules.normalize_axes(axes, x.shape.rank))
         mean, variance = array_ops.squeeze(mean, axes_), array_ops.squeeze(variance, axes_)

@@ -144,8 +144,11 @@ def apply(op: OpDef, inputs, **attrs):
             out_specs = op.infer(*inputs)
     except (errors.OpError, ValueError, IndexError) as e:
         raise _located(op, inputs, e) from (None if isinstance(e, errors.OpError) else e)
-    state = _context._state
-    graph = state.graph
+    if _context.busy:  # some graph or tape exists (in some thread): ask ours
+        state = _context._state
+        graph, tapes = state.graph, state.tapes
+    else:
+        graph = tapes = None
     if graph is None:
         try:
             if attrs:
@@ -164,7 +167,6 @@ def apply(op: OpDef, inputs, **attrs):
             outputs = () if result is None else tuple(map(EagerTensor, result, out_specs))
     else:
         outputs = graph.emit_op(op, inputs, attrs, out_specs)
-    tapes = state.tapes
     if tapes:
         for tape in tapes:
             tape.record(op, inputs, attrs, outputs)
@@ -179,7 +181,9 @@ def _convert_inputs(op: OpDef, inputs) -> list:
     for i, x in enumerate(out):
         if x.__class__ in TENSOR_TYPES or isinstance(x, Tensor):
             continue
-        if x.__class__ in _CONVERSIONS or any(c in _CONVERSIONS for c in type(x).__mro__):
+        if x.__class__ in _PY_SCALARS:
+            pending.append(i)
+        elif x.__class__ in _CONVERSIONS or any(c in _CONVERSIONS for c in type(x).__mro__):
             out[i] = convert_to_tensor(x)  # variables & co.: they give their dtype
         else:
             pending.append(i)

@@ -24,6 +24,10 @@ def broadcast_shape(a: TensorShape, b: TensorShape) -> TensorShape:
         return a
     if da is None or db is None:
         return TensorShape(None)
+    if not db:  # tensor op scalar: the common case of `x + 1`
+        return a
+    if not da:
+        return b
     n = max(len(da), len(db))
     da = (1,) * (n - len(da)) + da
     db = (1,) * (n - len(db)) + db

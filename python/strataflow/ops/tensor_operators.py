@@ -17,10 +17,10 @@ _LT, _LE, _GT, _GE = (math_ops.less.op, math_ops.less_equal.op,
 
 def _binary(op):
     def forward(x, y):
-        return apply(op, [x, y])
+        return apply(op, (x, y))
 
     def reverse(x, y):
-        return apply(op, [y, x])
+        return apply(op, (y, x))
     return forward, reverse
 
 

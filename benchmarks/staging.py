@@ -1,0 +1,77 @@
+"""sf.function costs, in one run: loops staged vs eager, per-call overhead,
+first-call latency.
+
+    PYTHONPATH=python python benchmarks/staging.py
+
+* matmul_many: 100 chained 2x2 matmuls over `sf.range(100)` (the seed's
+  example), eager vs staged (one `sf.while`); ratio eager / staged.
+* call overhead: staged `x + 1` on a scalar (goal < 5 us; jax.jit ~4-5 us
+  on these machines), next to the bare compiled call and eager `x + 1`.
+* first call: trace + compile of a 10-op function (goal < 50 ms).
+"""
+import time
+import timeit
+
+import numpy as np
+
+import strataflow as sf
+
+
+def best_us(fn, number, repeat=5) -> float:
+    fn()
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6
+
+
+W = sf.constant(np.array([[0.6, -0.8], [0.8, 0.6]], np.float32))  # a rotation: stays bounded
+
+
+def matmul_many(x):
+    for _ in sf.range(100):
+        x = sf.matmul(x, W)
+    return x
+
+
+def ten_ops(x, y):
+    a = x + y
+    b = a * x
+    c = b - y
+    d = c * c
+    e = d + 1.0
+    f = e / 2.0
+    g = f - a
+    h = g * b
+    i = h + c
+    return i * 0.5
+
+
+def main() -> None:
+    x = sf.constant(np.array([[1.0, 2.0], [3.0, 4.0]], np.float32))
+    staged = sf.function(matmul_many)
+    np.testing.assert_allclose(staged(x).numpy(), matmul_many(x).numpy(), rtol=1e-4)
+    eager_us = best_us(lambda: matmul_many(x), number=20)
+    staged_us = best_us(lambda: staged(x), number=2000)
+    print(f"matmul_many (100 x 2x2 matmul): eager {eager_us:9.1f} us   staged {staged_us:7.1f} us"
+          f"   eager/staged {eager_us / staged_us:6.1f}x")
+
+    s = sf.constant(np.float32(1.0))
+    plus_one = sf.function(lambda v: v + 1.0)
+    assert plus_one(s).numpy() == 2.0
+    cf = plus_one.get_concrete_function(s)
+    executor = cf._compiled
+    raw = [s.numpy()]
+    call_us = best_us(lambda: plus_one(s), number=20000)
+    exec_us = best_us(lambda: executor.call_one(raw), number=20000)
+    bare_us = best_us(lambda: executor._cfunc(executor._packed), number=20000)
+    eager_add_us = best_us(lambda: s + 1.0, number=20000)
+    print(f"staged x+1 call: {call_us:5.2f} us   (executor {exec_us:5.2f} us, bare ctypes call "
+          f"{bare_us:5.2f} us; eager x+1 {eager_add_us:5.2f} us; goal < 5 us)")
+
+    a = sf.constant(np.ones((4, 4), np.float32))
+    t0 = time.perf_counter()
+    sf.function(ten_ops)(a, a)
+    first_ms = (time.perf_counter() - t0) * 1e3
+    print(f"first call of a 10-op function (trace + compile): {first_ms:6.1f} ms (goal < 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
