@@ -7,8 +7,8 @@ For the application(s) of primitives that `fn` makes (recorded by a tape):
 * eager output == `reference(*args)` (dtype and values);
 * each primitive's `infer` agrees with its kernel's actual shape/dtype, also
   when given specs with every dim unknown;
-* with `grad=True` (default for float64 args), reverse-mode gradients from
-  the ops' grad rules match central finite differences;
+* with `grad=True` (default when the float args are float64), GradientTape
+  gradients match central finite differences (tests/autodiff/gradcheck.py);
 * when the native module is built and a primitive has an emitter, a function
   made of that one op is compiled (`compiler.compile_module`) and its
   results must equal the eager ones. Ops whose `sf` op is not in the dialect
@@ -27,7 +27,6 @@ from strataflow.framework import context
 from strataflow.framework.errors import CompilationError
 from strataflow.framework.tensor import EagerTensor
 from strataflow.framework.tensor_shape import TensorShape, TensorSpec
-from strataflow.ops.registry import GradContext
 
 
 # SF_STRICT_COMPILED=1: ops missing from / not lowerable by the dialect fail
@@ -92,87 +91,22 @@ def check_inference(records):
 
 
 # ---------------------------------------------------------------------------
-# gradients
+# gradients: through GradientTape (tests/autodiff/gradcheck.py)
 # ---------------------------------------------------------------------------
 
-def backprop(records, outputs, cotangents, wrt, record=False):
-    """Reverse-mode over recorded applications using each op's grad rule
-    (test oracle for the rules; GradientTape is the real implementation).
-    With `record`, active tapes see the gradient computation (higher order)."""
-    import contextlib
+def check_gradients(fn, args, kwargs, wrt, order=1):
+    """Tape gradients of `fn` w.r.t. the arguments at `wrt` (float64 arrays)
+    vs finite differences, up to `order`; the other arguments stay fixed."""
+    from tests.autodiff.gradcheck import check_grads
 
-    grads = {id(o): c for o, c in zip(outputs, cotangents)}
-    with contextlib.nullcontext() if record else context.stop_recording():
-        for op, inputs, attrs, outs in reversed(records):
-            outs_t = _as_tuple(outs)
-            gs = [grads.get(id(o)) for o in outs_t]
-            if op.grad is None or all(g is None for g in gs):
-                continue
-            gs = [sf.zeros_like(o) if g is None else g for g, o in zip(gs, outs_t)]
-            in_grads = op.grad(GradContext(op, inputs, outs, attrs), *gs)
-            assert len(in_grads) == len(inputs), f"{op.name}: grad returned {len(in_grads)} values"
-            for x, g in zip(inputs, in_grads):
-                if g is None:
-                    continue
-                assert g.shape.is_compatible_with(x.shape), \
-                    f"{op.name}: gradient shape {g.shape} for input shape {x.shape}"
-                grads[id(x)] = g if id(x) not in grads else grads[id(x)] + g
-    return [grads.get(id(w)) for w in wrt]
+    fixed = [sf.constant(a) if isinstance(a, np.ndarray) else a for a in args]
 
-
-def check_gradients(fn, args, kwargs, wrt, rtol=1e-5, atol=1e-6, eps=1e-6):
-    tensors = [sf.constant(a) if isinstance(a, np.ndarray) else a for a in args]
-    out, records = run_recorded(fn, *tensors, **kwargs)
-    outs = [o for o in _as_tuple(out) if o.dtype.is_floating]
-    rng = np.random.default_rng(0)
-    cots = [rng.standard_normal(o.shape).astype(o.dtype.as_numpy_dtype) for o in outs]
-    analytic = backprop(records, outs, [sf.constant(c) for c in cots], [tensors[i] for i in wrt])
-
-    def objective(i, value):
-        a = list(args)
-        a[i] = value
-        ts = [sf.constant(v) if isinstance(v, np.ndarray) else v for v in a]
-        o = [o for o in _as_tuple(fn(*ts, **kwargs)) if o.dtype.is_floating]
-        return sum(float(np.sum(x.numpy() * c)) for x, c in zip(o, cots))
-
-    for k, i in enumerate(wrt):
-        x = args[i]
-        numeric = np.zeros_like(x)
-        for idx in np.ndindex(*x.shape):
-            hi, lo = x.copy(), x.copy()
-            hi[idx] += eps
-            lo[idx] -= eps
-            numeric[idx] = (objective(i, hi) - objective(i, lo)) / (2 * eps)
-        g = analytic[k]
-        got = np.zeros_like(x) if g is None else g.numpy()
-        np.testing.assert_allclose(got, numeric, rtol=rtol, atol=atol,
-                                   err_msg=f"gradient wrt argument {i}")
-
-
-def check_second_order(fn, x, rtol=1e-4, atol=1e-6, eps=1e-5):
-    """d/dx <grad f(x), v> (through the grad rules' own gradients) vs finite
-    differences of x -> <grad f(x), v>."""
-    rng = np.random.default_rng(1)
-    t = sf.constant(x)
-    probe = {}
-
-    def grad_dot(t_):
-        out, recs = run_recorded(fn, t_)
-        if "cot" not in probe:
-            probe["cot"] = rng.standard_normal(out.shape).astype(x.dtype)
-            probe["v"] = rng.standard_normal(x.shape).astype(x.dtype)
-        (g,) = backprop(recs, [out], [sf.constant(probe["cot"])], [t_], record=True)
-        return sf.reduce_sum(g * probe["v"])
-
-    h, records = run_recorded(grad_dot, t)
-    (analytic,) = backprop(records, [h], [sf.constant(np.array(1.0, x.dtype))], [t])
-    numeric = np.zeros_like(x)
-    for idx in np.ndindex(*x.shape):
-        hi, lo = x.copy(), x.copy()
-        hi[idx] += eps
-        lo[idx] -= eps
-        numeric[idx] = (float(grad_dot(sf.constant(hi))) - float(grad_dot(sf.constant(lo)))) / (2 * eps)
-    np.testing.assert_allclose(analytic.numpy(), numeric, rtol=rtol, atol=atol)
+    def f(*xs):
+        a = list(fixed)
+        for i, x in zip(wrt, xs):
+            a[i] = x
+        return fn(*a, **kwargs)
+    check_grads(f, [args[i] for i in wrt], order=order)
 
 
 # ---------------------------------------------------------------------------
@@ -260,8 +194,9 @@ def check(fn, reference, *args, rtol=None, atol=None, grad=None, compiled=True, 
     out, records = run_recorded(fn, *tensors, **kwargs)
     assert_same(out, reference(*args), rtol, atol)
     check_inference(records)
-    if grad is None:
-        grad = bool(floats) and all(args[i].dtype == np.float64 for i in floats)
+    if grad is None:  # float64 inputs and some float output: differentiable
+        grad = bool(floats) and all(args[i].dtype == np.float64 for i in floats) and \
+            any(o.dtype.is_floating for o in _as_tuple(out))
     if grad:
         check_gradients(fn, args, kwargs, floats)
     if compiled and native_available():
