@@ -115,4 +115,24 @@ def SfCpuParallelize : Pass<"sf-cpu-parallelize", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+def SfWidenBoolMemrefs : Pass<"sf-widen-bool-memrefs", "ModuleOp"> {
+  let summary = "Store i1 buffers as i8 (this LLVM lowering aborts on i1 stores)";
+  let description = [{
+    Runs after bufferization. Every `memref<...xi1>` (allocations, views,
+    globals, function arguments and results) becomes `memref<...xi8>`;
+    loads truncate to i1 and stores zero-extend, so values stay i1 in
+    registers and bools are one byte 0/1 in memory, as NumPy's.
+    ```mlir
+    memref.store %b, %m[%i] : memref<?xi1>
+    // becomes
+    %w = arith.extui %b : i1 to i8
+    memref.store %w, %m[%i] : memref<?xi8>
+    ```
+    Ops it cannot retype (vector transfers of i1 memrefs) make it fail
+    with a diagnostic instead of reaching the aborting lowering.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 #endif // SF_PASSES_TD

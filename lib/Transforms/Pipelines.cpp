@@ -34,10 +34,11 @@ constexpr const char *kAsyncLowering =
     "async-to-async-runtime,async-runtime-ref-counting,"
     "async-runtime-ref-counting-opt,arith-expand,convert-async-to-llvm,";
 
-// LLVM dialect, ready for the ExecutionEngine. expand-strided-metadata makes
+// LLVM dialect, ready for the ExecutionEngine. i1 buffers become i8 first
+// (the memref lowering aborts on i1 stores). expand-strided-metadata makes
 // affine.apply for dynamic subview offsets, hence the second lower-affine.
 constexpr const char *kToLLVM =
-    "scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},"
+    "sf-widen-bool-memrefs,scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},"
     "convert-vector-to-llvm,lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"

@@ -1,0 +1,95 @@
+// sf-to-linalg of shape ops.
+// RUN: sf-opt %s -sf-to-linalg -canonicalize | FileCheck %s
+
+// Static broadcasting is an indexing map (0 along the broadcast dim).
+// CHECK-DAG: #[[BCAST:.*]] = affine_map<(d0, d1) -> (0, d1)>
+// CHECK-DAG: #[[TRANS:.*]] = affine_map<(d0, d1) -> (d1, d0)>
+// CHECK-DAG: #[[REV:.*]] = affine_map<(d0) -> (-d0 + 3)>
+// CHECK-LABEL: func.func @broadcast
+// CHECK: linalg.generic {indexing_maps = [#[[BCAST]], #{{.*}}]
+func.func @broadcast(%x: tensor<1x3xf32>, %s: tensor<2xi64>) -> tensor<?x3xf32> {
+  %0 = sf.broadcast_to %x, %s : (tensor<1x3xf32>, tensor<2xi64>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}
+
+// CHECK-LABEL: func.func @transpose
+// CHECK: linalg.generic {indexing_maps = [#[[TRANS]], #{{.*}}]
+func.func @transpose(%x: tensor<?x3xf32>) -> tensor<3x?xf32> {
+  %0 = sf.transpose %x {perm = array<i64: 1, 0>} : tensor<?x3xf32> -> tensor<3x?xf32>
+  return %0 : tensor<3x?xf32>
+}
+
+// CHECK-LABEL: func.func @reverse_static
+// CHECK: linalg.generic {indexing_maps = [#[[REV]], #{{.*}}]
+func.func @reverse_static(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = sf.reverse %x {axes = array<i64: 0>} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// CHECK-LABEL: func.func @static_reshape
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1]] : tensor<2x6xf32> into tensor<12xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0, 1, 2]] output_shape [3, 2, 2] : tensor<12xf32> into tensor<3x2x2xf32>
+func.func @static_reshape(%x: tensor<2x6xf32>, %s: tensor<3xi64>) -> tensor<3x2x2xf32> {
+  %0 = sf.reshape %x, %s : (tensor<2x6xf32>, tensor<3xi64>) -> tensor<3x2x2xf32>
+  return %0 : tensor<3x2x2xf32>
+}
+
+// CHECK-LABEL: func.func @dynamic_reshape
+// CHECK: tensor.reshape %{{.*}}(%{{.*}}) : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x2xf32>
+func.func @dynamic_reshape(%x: tensor<?x4xf32>, %s: tensor<2xi64>) -> tensor<?x2xf32> {
+  %0 = sf.reshape %x, %s : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}
+
+// CHECK-LABEL: func.func @expand_dims
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 1, 3]
+func.func @expand_dims(%x: tensor<?x3xf32>) -> tensor<?x1x3xf32> {
+  %0 = sf.expand_dims %x {axis = 1} : tensor<?x3xf32> -> tensor<?x1x3xf32>
+  return %0 : tensor<?x1x3xf32>
+}
+
+// A dynamic squeezed dim is cast to 1 first.
+// CHECK-LABEL: func.func @squeeze
+// CHECK: tensor.cast %{{.*}} : tensor<?x3x1xf32> to tensor<1x3x1xf32>
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2]] : tensor<1x3x1xf32> into tensor<3xf32>
+func.func @squeeze(%x: tensor<?x3x1xf32>) -> tensor<3xf32> {
+  %0 = sf.squeeze %x {axes = array<i64: 0, 2>} : tensor<?x3x1xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// CHECK-LABEL: func.func @concat
+// CHECK: tensor.empty() : tensor<5x3xf32>
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[0, 0] [2, 3] [1, 1]
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[2, 0] [3, 3] [1, 1]
+func.func @concat(%x: tensor<2x3xf32>, %y: tensor<3x3xf32>) -> tensor<5x3xf32> {
+  %0 = sf.concat %x, %y {axis = 0} : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<5x3xf32>
+  return %0 : tensor<5x3xf32>
+}
+
+// Negative strides: a positive-stride slice over the same elements, reversed.
+// CHECK-LABEL: func.func @strided
+// CHECK: tensor.extract_slice %{{.*}}[1] [3] [2] : tensor<7xf32> to tensor<3xf32>
+// CHECK: linalg.generic
+func.func @strided(%x: tensor<7xf32>) -> tensor<3xf32> {
+  %0 = sf.strided_slice %x {begin = array<i64: -2>, end = array<i64: 0>, strides = array<i64: -2>} : tensor<7xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// CHECK-LABEL: func.func @pad
+// CHECK: linalg.fill
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[1, 0] [2, 3] [1, 1]
+func.func @pad(%x: tensor<2x3xf32>, %v: tensor<f32>) -> tensor<4x5xf32> {
+  %0 = sf.pad %x, %v {paddings = array<i64: 1, 1, 0, 2>} : (tensor<2x3xf32>, tensor<f32>) -> tensor<4x5xf32>
+  return %0 : tensor<4x5xf32>
+}
+
+// The index is read through the generic (fusable); params by tensor.extract.
+// CHECK-LABEL: func.func @gather
+// CHECK: linalg.generic
+// CHECK: arith.maxsi
+// CHECK: arith.minsi
+// CHECK: tensor.extract
+func.func @gather(%p: tensor<5x3xf32>, %i: tensor<?xi32>) -> tensor<?x3xf32> {
+  %0 = sf.gather %p, %i {axis = 0} : (tensor<5x3xf32>, tensor<?xi32>) -> tensor<?x3xf32>
+  return %0 : tensor<?x3xf32>
+}
