@@ -11,7 +11,8 @@ For the application(s) of primitives that `fn` makes (recorded by a tape):
   gradients match central finite differences (tests/autodiff/gradcheck.py);
 * when the native module is built and a primitive has an emitter, a function
   made of that one op is compiled (`compiler.compile_module`) and its
-  results must equal the eager ones. Ops whose `sf` op is not in the dialect
+  results must equal the eager ones -- with static argument types and,
+  where the result rank allows, with every argument dim dynamic. Ops whose `sf` op is not in the dialect
   (or not lowerable) yet are reported as a skip, after every other check has
   passed; SF_STRICT_COMPILED=1 turns those skips into failures.
 """
@@ -73,6 +74,11 @@ def assert_same(got, expected, rtol, atol):
                                        rtol=rtol, atol=atol, equal_nan=True)
 
 
+def blurred(x):
+    """The spec of `x` with every dim unknown."""
+    return TensorSpec(TensorShape([None] * x.shape.rank), x.dtype)
+
+
 def check_inference(records):
     """Each primitive's infer vs what its kernel produced."""
     for op, inputs, attrs, outputs in records:
@@ -83,9 +89,8 @@ def check_inference(records):
             assert spec.shape.is_compatible_with(out.shape), \
                 f"{op.name}: infer shape {spec.shape} vs kernel {out.shape}"
         # the rule must also work on specs whose dims are all unknown
-        blurred = [TensorSpec(TensorShape([None] * x.shape.rank), x.dtype)
-                   if isinstance(x, EagerTensor) else x for x in inputs]
-        for spec, out in zip(_as_tuple(op.infer(*blurred, **attrs)), outs):
+        unknown = [blurred(x) if isinstance(x, EagerTensor) else x for x in inputs]
+        for spec, out in zip(_as_tuple(op.infer(*unknown, **attrs)), outs):
             assert spec.dtype is out.dtype and spec.shape.is_compatible_with(out.shape), \
                 f"{op.name}: infer on unknown dims gives {spec} for actual {out.shape}"
 
@@ -121,27 +126,29 @@ def native_available() -> bool:
     return True
 
 
-def compile_single(op, inputs, attrs):
-    """JIT-compiles a function made of one application of `op`; returns the
-    compiled callable, or raises LookupError when the sf op is not defined."""
+def compile_single(op, inputs, attrs, dynamic=False):
+    """JIT-compiles a function made of one application of `op` (with `dynamic`,
+    every argument dim is `?`); returns the compiled callable, or raises
+    LookupError when the sf op is not defined."""
     from mlir import ir
     from mlir.dialects import func
 
     from strataflow import compiler
     from strataflow.ops.emitter import Builder
 
-    specs = _as_tuple(op.infer(*inputs, **attrs))
+    ins = [blurred(x) for x in inputs] if dynamic else inputs
+    out_specs = op.infer(*ins, **attrs)
+    specs = _as_tuple(out_specs)
     with compiler.new_context() as ctx, ir.Location.unknown():
         b = Builder()
         module = ir.Module.create()
-        in_types = [b.tensor_type(x.shape, x.dtype) for x in inputs]
+        in_types = [b.tensor_type(x.shape, x.dtype) for x in ins]
         out_types = [b.tensor_type(s.shape, s.dtype) for s in specs]
         with ir.InsertionPoint(module.body):
             f = func.FuncOp("f", (in_types, out_types))
             entry = f.add_entry_block()
             with ir.InsertionPoint(entry):
-                spec_arg = specs if isinstance(op.infer(*inputs, **attrs), tuple) else specs[0]
-                results = op.emit(b, *entry.arguments, out_specs=spec_arg, **attrs)
+                results = op.emit(b, *entry.arguments, out_specs=out_specs, **attrs)
                 func.ReturnOp(list(_as_tuple(results)))
         try:
             module.operation.verify()
@@ -150,6 +157,13 @@ def compile_single(op, inputs, attrs):
                 raise LookupError(str(e)) from None
             raise AssertionError(f"{op.name}: emitted IR does not verify: {e}\n{module}") from None
         return compiler.compile_module(module, "f"), ctx
+
+
+def _dynamic_ok(op, inputs, attrs) -> bool:
+    """Whether `op` has a ranked result when its input dims are unknown (ops
+    whose result shape needs a known value, like reshape's, do not)."""
+    specs = _as_tuple(op.infer(*[blurred(x) for x in inputs], **attrs))
+    return all(s.shape.rank is not None for s in specs)
 
 
 def check_compiled(records, rtol, atol):
@@ -165,6 +179,10 @@ def check_compiled(records, rtol, atol):
             continue
         try:
             fn, _ = compile_single(op, inputs, attrs)
+            if _dynamic_ok(op, inputs, attrs):
+                dyn, _ = compile_single(op, inputs, attrs, dynamic=True)
+                assert_same(dyn(*[x.numpy() for x in inputs]), [o.numpy() for o in _as_tuple(outputs)],
+                            rtol, atol)
         except LookupError:
             missing.append(op.name)
             continue
