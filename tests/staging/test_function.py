@@ -360,6 +360,21 @@ def test_seed_example_matches_eager():
     assert eager == staged == (15.0, 6.0, 9.0)
 
 
+@requires("sf.mul")
+def test_seed_example_from_the_tf2_primer():
+    # The primer's own numbers: a = b = 1 -> returns 5.0, leaves a = 2, b = 3.
+    a, b = sf.Variable(1.0), sf.Variable(1.0)
+
+    @sf.function
+    def f(x, y):
+        a.assign(y * b)
+        b.assign_add(x * a)
+        return a + b
+
+    assert f(c(1.0), c(2.0)).numpy() == 5.0
+    assert (a.numpy(), b.numpy()) == (2.0, 3.0)
+
+
 def test_autograph_off_keeps_python_semantics():
     @sf.function(autograph=False)
     def f(x):
