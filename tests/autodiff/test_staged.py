@@ -187,7 +187,7 @@ def test_gradient_through_tensor_array_in_loop():
     def f(x):
         with sf.GradientTape() as tape:
             tape.watch(x)
-            ta = sf.TensorArray(sf.float32, size=3)
+            ta = sf.TensorArray(sf.float32, size=3, element_shape=[])
             ta, s = sf.while_loop(lambda i, *_: i < 3,
                                   lambda i, ta, s: (i + 1, ta.write(i, s * x), s * x),
                                   [sf.constant(0), ta, x])[1:]
@@ -196,6 +196,20 @@ def test_gradient_through_tensor_array_in_loop():
 
     # stack = [x^2, x^3, x^4]
     assert f(sf.constant(2.0)).numpy() == pytest.approx(2 * 2 + 3 * 4 + 4 * 8)
+
+
+def test_tensor_array_first_written_in_a_differentiated_loop_is_a_clear_error():
+    @sf.function
+    def f(x):
+        with sf.GradientTape() as tape:
+            tape.watch(x)
+            ta = sf.TensorArray(sf.float32, size=3)
+            sf.while_loop(lambda i, *_: i < 3, lambda i, ta: (i + 1, ta.write(i, x)),
+                          [sf.constant(0), ta])
+        return x
+
+    with pytest.raises(errors.InvalidArgumentError, match="element_shape"):
+        f(sf.constant(2.0))
 
 
 def _softmax_regression(seed=0):

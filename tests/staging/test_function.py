@@ -386,3 +386,27 @@ def test_leaked_symbolic_tensor_is_an_error():
     f(c(1.0))
     with pytest.raises(sf.errors.InvalidArgumentError, match="cannot leak"):
         g(c(1.0))
+
+
+def test_large_and_dynamic_arguments_take_the_general_path():
+    big = np.arange(10000, dtype=np.float32)  # 40 KB: passed by pointer, result adopted
+    v = sf.Variable(np.zeros(10000, np.float32))
+
+    @sf.function
+    def f(x):
+        v.assign_add(x)
+        return x + x
+
+    before = v.read_value()
+    np.testing.assert_array_equal(f(c(big)).numpy(), big * 2)
+    np.testing.assert_array_equal(f(c(big)).numpy(), big * 2)
+    np.testing.assert_array_equal(v.numpy(), big * 2)
+    assert not before.numpy().any()  # the earlier read is untouched
+
+    @sf.function(input_signature=[sf.TensorSpec([None, 2], sf.float32)])
+    def g(x):
+        return x + x
+
+    for n in (1, 3, 5000):
+        a = np.ones((n, 2), np.float32)
+        np.testing.assert_array_equal(g(a).numpy(), a * 2)
