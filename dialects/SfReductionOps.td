@@ -8,9 +8,10 @@
 #define SF_REDUCTION_OPS_TD
 
 include "SfDialect.td"
+include "SfTraits.td"
 
 class Sf_ReductionOp<string mnemonic, Type tensorType, string what>
-    : Sf_Op<mnemonic, [Pure, InferTypeOpAdaptorWithIsCompatible,
+    : Sf_Op<mnemonic, [Pure, Sf_InferTypeFromAdaptor,
                        AllElementTypesMatch<["input", "result"]>]> {
   let summary = what # " over `axes`";
   let description = [{
@@ -40,10 +41,6 @@ class Sf_ReductionOp<string mnemonic, Type tensorType, string what>
       return ::mlir::sf::inferReducedType(loc, getOperationName(),
           adaptor.getInput().getType(), adaptor.getAxes(),
           adaptor.getKeepdims(), inferred);
-    }
-    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
-                                            ::mlir::TypeRange actual) {
-      return ::mlir::sf::areCompatibleTensorTypes(inferred, actual);
     }
     ::llvm::SmallVector<int64_t> $cppClass::getReducedDims() {
       return ::mlir::sf::normalizedAxes(getAxes(), getInput().getType().getRank());

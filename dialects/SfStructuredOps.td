@@ -11,17 +11,10 @@
 #define SF_STRUCTURED_OPS_TD
 
 include "SfDialect.td"
+include "SfTraits.td"
 
 class Sf_StructuredOp<string mnemonic, list<Trait> traits = []>
-    : Sf_Op<mnemonic, !listconcat(traits,
-                                  [Pure, InferTypeOpAdaptorWithIsCompatible])> {
-  let extraClassDefinition = [{
-    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
-                                            ::mlir::TypeRange actual) {
-      return ::mlir::sf::areCompatibleTensorTypes(inferred, actual);
-    }
-  }];
-}
+    : Sf_Op<mnemonic, !listconcat(traits, [Pure, Sf_InferTypeFromAdaptor])>;
 
 def Sf_MatmulOp : Sf_StructuredOp<"matmul",
     [AllElementTypesMatch<["a", "b", "result"]>]> {

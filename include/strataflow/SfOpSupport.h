@@ -8,11 +8,44 @@
 #define STRATAFLOW_SFOPSUPPORT_H
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/OpDefinition.h"
 
 #include <optional>
 
+namespace mlir::OpTrait {
+/// Marker of Sf_InferTypeFromAdaptor (dialects/SfTraits.td).
+template <typename ConcreteType>
+class SfInferTypeFromAdaptor
+    : public TraitBase<ConcreteType, SfInferTypeFromAdaptor> {};
+} // namespace mlir::OpTrait
+
 namespace mlir::sf {
+
+/// The Adaptor that result type inference reads, with complete properties in
+/// `storage`: taken from `properties` or, before the op exists, converted from
+/// `attributes`; default-valued ones filled in. Fails (with an error) when a
+/// required attribute is missing or mistyped.
+template <typename OpTy>
+FailureOr<typename OpTy::Adaptor>
+inferenceAdaptor(MLIRContext *context, std::optional<Location> loc,
+                 ValueRange operands, DictionaryAttr attributes,
+                 OpaqueProperties properties, RegionRange regions,
+                 typename OpTy::Properties &storage) {
+  if (!attributes)
+    attributes = DictionaryAttr::get(context);
+  if (properties) {
+    storage = *properties.as<typename OpTy::Properties *>();
+  } else if (failed(OpTy::setPropertiesFromAttr(storage, attributes, [&] {
+               return emitError(loc.value_or(UnknownLoc::get(context)));
+             }))) {
+    return failure();
+  }
+  OpTy::populateDefaultProperties(
+      OperationName(OpTy::getOperationName(), context), storage);
+  return typename OpTy::Adaptor(operands, attributes,
+                                OpaqueProperties(&storage), regions);
+}
 
 /// Pairwise: ranked tensors with equal element types and compatible shapes,
 /// so a written result type may be more or less static than the inferred one.

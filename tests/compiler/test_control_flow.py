@@ -61,9 +61,9 @@ func.func @collatz(%n0: tensor<i64>) -> tensor<i64> {
 """
 
 
-def compile_fn(text, name):
+def compile_fn(text, name, optimize=True):
     with compiler.new_context():
-        return compiler.compile_module(ir.Module.parse(text), name)
+        return compiler.compile_module(ir.Module.parse(text), name, optimize=optimize)
 
 
 def collatz_steps(n):
@@ -74,8 +74,9 @@ def collatz_steps(n):
     return steps
 
 
-def test_collatz_27_takes_111_steps():
-    f = compile_fn(COLLATZ, "collatz")
+@pytest.mark.parametrize("optimize", [True, False])
+def test_collatz_27_takes_111_steps(optimize):
+    f = compile_fn(COLLATZ, "collatz", optimize)
     (steps,) = f(np.array(27, np.int64))
     assert steps.shape == () and steps == 111
 
@@ -101,8 +102,9 @@ func.func @pick(%p: tensor<i1>, %x: tensor<3xf32>, %y: tensor<3xf32>) -> (tensor
 
 
 @pytest.mark.parametrize("p", [True, False])
-def test_if_takes_the_branch_of_the_condition(p):
-    f = compile_fn(BRANCH, "pick")
+@pytest.mark.parametrize("optimize", [True, False])
+def test_if_takes_the_branch_of_the_condition(p, optimize):
+    f = compile_fn(BRANCH, "pick", optimize)
     x = np.array([1, 2, 3], np.float32)
     y = np.array([10, 20, 30], np.float32)
     first, second = f(np.array(p), x, y)

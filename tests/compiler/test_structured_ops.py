@@ -259,3 +259,36 @@ def test_pools_with_dynamic_dims():
             x = random_array(RNG, shape, "f32")
             (y,) = f(x)
             assert_close(y, reference_pool(x, (3, 3), (2, 2), (1, 1, 1, 1), kind), "f32")
+
+
+# --- Python builders infer result types ---------------------------------------
+
+def test_python_builders_infer_result_types():
+    from mlir import ir
+    from mlir.dialects import func
+
+    from strataflow import compiler
+    from strataflow.dialects import sf
+
+    with compiler.new_context(), ir.Location.unknown():
+        f32 = ir.F32Type.get()
+        dyn = ir.ShapedType.get_dynamic_size()
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            a_type = ir.RankedTensorType.get([dyn, 8], f32)
+            x_type = ir.RankedTensorType.get([1, 7, 7, 3], f32)
+
+            @func.FuncOp.from_py_func(a_type, a_type, x_type)
+            def f(a, b, x):
+                c = sf.matmul(a, b, transpose_b=True)  # default transpose_a
+                pooled = sf.max_pool(x, [3, 3], [2, 2], [1, 1, 1, 1])
+                assert str(c.type) == "tensor<?x?xf32>"
+                assert str(pooled.type) == "tensor<1x4x4x3xf32>"
+                return c
+
+        assert module.operation.verify()
+        with ir.InsertionPoint(module.body):
+            with pytest.raises(Exception, match="contracted dims differ: 8"):
+                @func.FuncOp.from_py_func(ir.RankedTensorType.get([3, 8], f32))
+                def g(a):
+                    return sf.matmul(a, a)
