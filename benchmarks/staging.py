@@ -67,10 +67,14 @@ def main() -> None:
           f"{bare_us:5.2f} us; eager x+1 {eager_add_us:5.2f} us; goal < 5 us)")
 
     a = sf.constant(np.ones((4, 4), np.float32))
+    f = sf.function(ten_ops)
     t0 = time.perf_counter()
-    sf.function(ten_ops)(a, a)
-    first_ms = (time.perf_counter() - t0) * 1e3
-    print(f"first call of a 10-op function (trace + compile): {first_ms:6.1f} ms (goal < 50 ms)")
+    f.get_concrete_function(a, a)
+    t1 = time.perf_counter()
+    f(a, a)
+    t2 = time.perf_counter()
+    print(f"first call of a 10-op function: {(t2 - t0) * 1e3:6.1f} ms = trace {(t1 - t0) * 1e3:.1f} ms"
+          f" + compile {(t2 - t1) * 1e3:.1f} ms (goal < 50 ms; compile cache on)")
 
 
 if __name__ == "__main__":

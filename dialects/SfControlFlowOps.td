@@ -76,7 +76,7 @@ def Sf_WhileOp : Sf_Op<"while", [
     // Counts %n up to 10.
     %r = sf.while (%n) : (tensor<i32>) -> tensor<i32> {
     ^bb0(%i: tensor<i32>):
-      %c = "test.less"(%i, %ten) : (tensor<i32>, tensor<i32>) -> tensor<i1>
+      %c = sf.less %i, %ten : tensor<i32>
       sf.condition(%c : tensor<i1>) %i : tensor<i32>
     } do {
     ^bb0(%i: tensor<i32>):

@@ -51,6 +51,9 @@ def SfCpuTileAndVectorize : Pass<"sf-cpu-tile-and-vectorize", "::mlir::func::Fun
     The optimizing CPU schedule, applied to every linalg op of a function on
     tensors (before bufferization):
 
+    0. `linalg.matmul` with a static right operand whose N is a multiple of
+       the register tile's columns reads it packed as [N/cols][K][cols]
+       (a `linalg.contract`): contiguous loads instead of one row per k.
     1. Thread level: each root op (consumers first) is tiled with
        `scf.forall` over its parallel dims, fusing single-use linalg
        producers (fills, elementwise ops) into the tile. Matmul-like ops get
@@ -63,8 +66,10 @@ def SfCpuTileAndVectorize : Pass<"sf-cpu-tile-and-vectorize", "::mlir::func::Fun
        innermost dim are split (partial accumulators of 2 vectors per row,
        merged once); elementwise ops get 2 vectors along the innermost dim.
     3. Loops whose trip count may not divide are peeled: the main loop has
-       full static tiles, the remainder gets masked vectors (or stays scalar
-       when masking is impossible -- still correct).
+       full static tiles; what is still dynamic (the edge of a thread block,
+       dynamic input shapes) is tiled by 1 so every vector shape is static.
+       Ops the vectorizer rejects, and ops with i1 operands (bit-packed in
+       vectors, a byte each in memory), stay scalar -- slower, still correct.
     4. Everything is vectorized, loop-invariant accumulators are hoisted into
        registers, contractions become outer-product FMAs and math functions
        (exp, tanh, log, ...) polynomial approximations.
@@ -128,8 +133,9 @@ def SfWidenBoolMemrefs : Pass<"sf-widen-bool-memrefs", "ModuleOp"> {
     %w = arith.extui %b : i1 to i8
     memref.store %w, %m[%i] : memref<?xi8>
     ```
-    Ops it cannot retype (vector transfers of i1 memrefs) make it fail
-    with a diagnostic instead of reaching the aborting lowering.
+    Vector loads/stores/transfers of i1 buffers are widened the same way;
+    ops it cannot retype (e.g. vector gathers) make it fail with a
+    diagnostic instead of reaching the aborting lowering.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];

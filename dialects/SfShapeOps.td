@@ -19,6 +19,33 @@ def Sf_ScalarTensor : 0DTensorOf<[F16, BF16, F32, F64, I1, I8, I16, I32, I64, UI
 class Sf_ShapeOp<string mnemonic, list<Trait> traits = []>
     : Sf_Op<mnemonic, !listconcat(traits, [Pure])>;
 
+/// A shape op with an inferred result type. The written result type may be
+/// more or less static than the inference (Python's shape specs, shape
+/// refinement) as long as the two are compatible; the lowering casts.
+class Sf_InferredShapeOp<string mnemonic, list<Trait> traits = []>
+    : Sf_ShapeOp<mnemonic,
+                 !listconcat(traits, [InferTypeOpAdaptorWithIsCompatible])> {
+  let extraClassDefinition = [{
+    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
+                                            ::mlir::TypeRange actual) {
+      if (inferred.size() != actual.size())
+        return false;
+      for (auto [a, b] : ::llvm::zip(inferred, actual)) {
+        auto x = ::llvm::dyn_cast<::mlir::RankedTensorType>(a);
+        auto y = ::llvm::dyn_cast<::mlir::RankedTensorType>(b);
+        if (!x || !y || x.getElementType() != y.getElementType() ||
+            x.getRank() != y.getRank())
+          return false;
+        for (auto [p, q] : ::llvm::zip(x.getShape(), y.getShape()))
+          if (!::mlir::ShapedType::isDynamic(p) &&
+              !::mlir::ShapedType::isDynamic(q) && p != q)
+            return false;
+      }
+      return true;
+    }
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Shape queries
 //===----------------------------------------------------------------------===//
@@ -91,7 +118,7 @@ def Sf_ReshapeOp : Sf_ShapeOp<"reshape"> {
 // Layout changes with static attributes
 //===----------------------------------------------------------------------===//
 
-def Sf_TransposeOp : Sf_ShapeOp<"transpose", [InferTypeOpAdaptor]> {
+def Sf_TransposeOp : Sf_InferredShapeOp<"transpose"> {
   let summary = "permutes dimensions: result dim i is operand dim perm[i]";
   let description = [{
     ```mlir
@@ -104,7 +131,7 @@ def Sf_TransposeOp : Sf_ShapeOp<"transpose", [InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Sf_ExpandDimsOp : Sf_ShapeOp<"expand_dims", [InferTypeOpAdaptor]> {
+def Sf_ExpandDimsOp : Sf_InferredShapeOp<"expand_dims"> {
   let summary = "inserts a size-1 dimension at `axis` (in [-rank-1, rank])";
   let description = [{
     ```mlir
@@ -116,7 +143,7 @@ def Sf_ExpandDimsOp : Sf_ShapeOp<"expand_dims", [InferTypeOpAdaptor]> {
   let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
 }
 
-def Sf_SqueezeOp : Sf_ShapeOp<"squeeze", [InferTypeOpAdaptor]> {
+def Sf_SqueezeOp : Sf_InferredShapeOp<"squeeze"> {
   let summary = "removes size-1 dimensions";
   let description = [{
     Removes `axes` (each static 1, or dynamic and 1 at runtime); empty `axes`
@@ -146,7 +173,7 @@ def Sf_ReverseOp : Sf_ShapeOp<"reverse", [SameOperandsAndResultType,
   let hasFolder = 1;
 }
 
-def Sf_ConcatOp : Sf_ShapeOp<"concat", [InferTypeOpAdaptor]> {
+def Sf_ConcatOp : Sf_InferredShapeOp<"concat"> {
   let summary = "joins tensors along `axis` (tf.concat)";
   let description = [{
     ```mlir
@@ -159,7 +186,7 @@ def Sf_ConcatOp : Sf_ShapeOp<"concat", [InferTypeOpAdaptor]> {
   let hasFolder = 1;
 }
 
-def Sf_SliceOp : Sf_ShapeOp<"slice", [InferTypeOpAdaptor]> {
+def Sf_SliceOp : Sf_InferredShapeOp<"slice"> {
   let summary = "a contiguous block: `size` elements from `begin` (tf.slice)";
   let description = [{
     A `size` of -1 takes everything to the end of the dim.
@@ -174,7 +201,7 @@ def Sf_SliceOp : Sf_ShapeOp<"slice", [InferTypeOpAdaptor]> {
   let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
 }
 
-def Sf_StridedSliceOp : Sf_ShapeOp<"strided_slice", [InferTypeOpAdaptor]> {
+def Sf_StridedSliceOp : Sf_InferredShapeOp<"strided_slice"> {
   let summary = "x[begin:end:stride] per dim, Python slice semantics";
   let description = [{
     Each dim is sliced like Python's `slice(begin, end, stride).indices(n)`:
@@ -193,7 +220,7 @@ def Sf_StridedSliceOp : Sf_ShapeOp<"strided_slice", [InferTypeOpAdaptor]> {
   let assemblyFormat = "$operand attr-dict `:` type($operand) `->` type($result)";
 }
 
-def Sf_PadOp : Sf_ShapeOp<"pad", [InferTypeOpAdaptor]> {
+def Sf_PadOp : Sf_InferredShapeOp<"pad"> {
   let summary = "constant padding (tf.pad, mode CONSTANT)";
   let description = [{
     `paddings` holds [before_0, after_0, before_1, after_1, ...] (>= 0);
@@ -214,7 +241,7 @@ def Sf_PadOp : Sf_ShapeOp<"pad", [InferTypeOpAdaptor]> {
 // Indexing and generators
 //===----------------------------------------------------------------------===//
 
-def Sf_GatherOp : Sf_ShapeOp<"gather", [InferTypeOpAdaptor]> {
+def Sf_GatherOp : Sf_InferredShapeOp<"gather"> {
   let summary = "picks slices of `params` along `axis` at `indices` (tf.gather)";
   let description = [{
     Result shape: params[:axis] + indices[batch_dims:] + params[axis+1:];
@@ -232,7 +259,7 @@ def Sf_GatherOp : Sf_ShapeOp<"gather", [InferTypeOpAdaptor]> {
   let assemblyFormat = "$params `,` $indices attr-dict `:` functional-type(operands, results)";
 }
 
-def Sf_OneHotOp : Sf_ShapeOp<"one_hot", [InferTypeOpAdaptor]> {
+def Sf_OneHotOp : Sf_InferredShapeOp<"one_hot"> {
   let summary = "on_value where the index equals the position along `axis`";
   let description = [{
     A new dim of size `depth` is inserted at `axis` (-1: last); indices out

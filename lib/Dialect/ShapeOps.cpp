@@ -201,7 +201,8 @@ LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
 /// Identity perms fold away; transpose(transpose(x)) is one transpose.
 OpFoldResult TransposeOp::fold(FoldAdaptor) {
   ArrayRef<int64_t> perm = getPerm();
-  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+  bool sameType = getOperand().getType() == getType();
+  if (sameType && llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
     return getOperand();
   if (auto inner = getOperand().getDefiningOp<TransposeOp>()) {
     SmallVector<int64_t> composed;
@@ -209,7 +210,8 @@ OpFoldResult TransposeOp::fold(FoldAdaptor) {
       composed.push_back(inner.getPerm()[p]);
     getOperandMutable().assign(inner.getOperand());
     setPerm(composed);
-    if (llvm::equal(composed, llvm::seq<int64_t>(0, composed.size())))
+    if (getOperand().getType() == getType() &&
+        llvm::equal(composed, llvm::seq<int64_t>(0, composed.size())))
       return getOperand();
     return getResult();
   }
@@ -427,7 +429,8 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *,
 }
 
 OpFoldResult PadOp::fold(FoldAdaptor) {
-  if (llvm::all_of(getPaddings(), [](int64_t p) { return p == 0; }))
+  if (getOperand().getType() == getType() &&
+      llvm::all_of(getPaddings(), [](int64_t p) { return p == 0; }))
     return getOperand();
   return {};
 }

@@ -411,6 +411,15 @@ Operation *staticizeDynamicDims(RewriterBase &rewriter, linalg::LinalgOp op) {
   return tileWithLoops(rewriter, op, tile, /*peel=*/false);
 }
 
+/// In memory an i1 is a byte (NumPy's bool), in a vector a bit: a vector
+/// transfer of i1 elements would pack bits. Such ops stay scalar.
+bool hasSubByteOperand(linalg::LinalgOp op) {
+  return llvm::any_of(op->getOperands(), [](Value v) {
+    Type t = getElementTypeOrSelf(v.getType());
+    return t.isIntOrFloat() && t.getIntOrFloatBitWidth() < 8;
+  });
+}
+
 /// Vectorizes every linalg op whose iteration space is register-sized. An op
 /// the vectorizer rejects stays a linalg op and becomes scalar loops after
 /// bufferization: slower, never wrong.
@@ -418,7 +427,8 @@ void vectorizeAll(RewriterBase &rewriter, func::FuncOp func) {
   SmallVector<linalg::LinalgOp> ops;
   func.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   for (linalg::LinalgOp op : ops) {
-    if (!op.hasPureTensorSemantics() || op->hasAttr(kPackMarker))
+    if (!op.hasPureTensorSemantics() || op->hasAttr(kPackMarker) ||
+        hasSubByteOperand(op))
       continue;
     auto linalgOp = cast<linalg::LinalgOp>(staticizeDynamicDims(rewriter, op));
     int64_t iterations = 1;

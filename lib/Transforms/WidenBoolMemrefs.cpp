@@ -11,6 +11,8 @@
 
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::sf {
@@ -87,6 +89,48 @@ struct WidenGlobal : OpConversionPattern<memref::GlobalOp> {
   }
 };
 
+/// Vector reads and writes of i1 buffers (what vectorized comparisons
+/// produce): the same access on i8, the stored vector (or the read padding)
+/// zero-extended and the read vector truncated. Masks stay i1.
+struct WidenVectorAccess : ConversionPattern {
+  WidenVectorAccess(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    bool isRead = isa<vector::TransferReadOp, vector::LoadOp>(op);
+    if (!isRead && !isa<vector::TransferWriteOp, vector::StoreOp>(op))
+      return failure();
+    Location loc = op->getLoc();
+    Type i8 = rewriter.getI8Type();
+    auto widen = [&](Value v) -> Value {
+      Type wide = i8;
+      if (auto vt = dyn_cast<VectorType>(v.getType()))
+        wide = vt.clone(i8);
+      return rewriter.create<arith::ExtUIOp>(loc, wide, v);
+    };
+    SmallVector<Value> newOperands(operands);
+    for (auto [i, v] : llvm::enumerate(newOperands)) {
+      // Reads: the scalar padding; writes: the stored vector (operand 0).
+      bool data = isRead ? v.getType().isInteger(1) : i == 0;
+      if (data && getElementTypeOrSelf(v.getType()).isInteger(1))
+        v = widen(v);
+    }
+    Operation *copy = rewriter.clone(*op);
+    rewriter.modifyOpInPlace(copy, [&] {
+      copy->setOperands(newOperands);
+      for (Value result : copy->getResults())
+        result.setType(cast<VectorType>(result.getType()).clone(i8));
+    });
+    SmallVector<Value> results;
+    for (auto [old, wide] : llvm::zip(op->getResults(), copy->getResults()))
+      results.push_back(
+          rewriter.create<arith::TruncIOp>(loc, old.getType(), wide));
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
 /// Any other region-free op that only passes buffers along (alloc, subview,
 /// copy, cast, dealloc, get_global, ...): the same op on the new types.
 /// Vector ops are left alone: their element types would have to change too.
@@ -120,7 +164,8 @@ struct WidenBoolMemrefsPass
     WidenBoolTypeConverter converter;
     RewritePatternSet patterns(ctx);
     ConversionTarget target(*ctx);
-    patterns.add<WidenLoad, WidenStore, WidenGlobal, RetypeOp>(converter, ctx);
+    patterns.add<WidenLoad, WidenStore, WidenGlobal, WidenVectorAccess, RetypeOp>(
+        converter, ctx);
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);
     populateCallOpTypeConversionPattern(patterns, converter);

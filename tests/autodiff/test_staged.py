@@ -187,7 +187,7 @@ def test_gradient_through_tensor_array_in_loop():
     def f(x):
         with sf.GradientTape() as tape:
             tape.watch(x)
-            ta = sf.TensorArray(sf.float32, size=3)
+            ta = sf.TensorArray(sf.float32, size=3, element_shape=[])
             ta, s = sf.while_loop(lambda i, *_: i < 3,
                                   lambda i, ta, s: (i + 1, ta.write(i, s * x), s * x),
                                   [sf.constant(0), ta, x])[1:]
@@ -196,6 +196,20 @@ def test_gradient_through_tensor_array_in_loop():
 
     # stack = [x^2, x^3, x^4]
     assert f(sf.constant(2.0)).numpy() == pytest.approx(2 * 2 + 3 * 4 + 4 * 8)
+
+
+def test_gradient_through_tensor_array_first_written_in_the_loop():
+    @sf.function
+    def f(x):
+        with sf.GradientTape() as tape:
+            tape.watch(x)
+            ta = sf.TensorArray(sf.float32, size=3)
+            ta = sf.while_loop(lambda i, *_: i < 3, lambda i, ta: (i + 1, ta.write(i, x * sf.cast(i, sf.float32))),
+                               [sf.constant(0), ta])[1]
+            y = sf.reduce_sum(ta.stack() * x)
+        return tape.gradient(y, x)
+
+    assert f(sf.constant(2.0)).numpy() == pytest.approx(2 * 2.0 * (0 + 1 + 2))
 
 
 def _softmax_regression(seed=0):
@@ -209,7 +223,9 @@ def _softmax_regression(seed=0):
 def _train_step(w, b, x, labels, lr=0.5):
     with sf.GradientTape() as tape:
         logits = x @ w + b
-        loss = sf.reduce_mean(sf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))
+        # cross-entropy spelled with primitives: sf.log_softmax has no lowering yet
+        picked = sf.reduce_sum(sf.one_hot(labels, 5, dtype=sf.float32) * logits, axis=1)
+        loss = sf.reduce_mean(sf.reduce_logsumexp(logits, axis=1) - picked)
     gw, gb = tape.gradient(loss, [w, b])
     w.assign_sub(lr * gw)
     b.assign_sub(lr * gb)

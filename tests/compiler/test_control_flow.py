@@ -5,51 +5,26 @@ from mlir import ir
 
 from strataflow import compiler
 
-# Scalar helpers on 0-d tensors, in upstream tensor/arith ops.
-HELPERS = """
-func.func private @is_even(%t: tensor<i64>) -> tensor<i1> {
-  %n = tensor.extract %t[] : tensor<i64>
-  %c2 = arith.constant 2 : i64
-  %c0 = arith.constant 0 : i64
-  %m = arith.remsi %n, %c2 : i64
-  %b = arith.cmpi eq, %m, %c0 : i64
-  %r = tensor.from_elements %b : tensor<i1>
-  return %r : tensor<i1>
-}
-func.func private @not_one(%t: tensor<i64>) -> tensor<i1> {
-  %n = tensor.extract %t[] : tensor<i64>
-  %c1 = arith.constant 1 : i64
-  %b = arith.cmpi ne, %n, %c1 : i64
-  %r = tensor.from_elements %b : tensor<i1>
-  return %r : tensor<i1>
-}
-func.func private @half(%t: tensor<i64>) -> tensor<i64> {
-  %n = tensor.extract %t[] : tensor<i64>
-  %c2 = arith.constant 2 : i64
-  %h = arith.divsi %n, %c2 : i64
-  %r = tensor.from_elements %h : tensor<i64>
-  return %r : tensor<i64>
-}
-"""
-
-COLLATZ = HELPERS + """
+COLLATZ = """
 // Steps of the Collatz sequence from n down to 1.
 func.func @collatz(%n0: tensor<i64>) -> tensor<i64> {
   %zero = sf.constant dense<0> : tensor<i64>
   %one = sf.constant dense<1> : tensor<i64>
+  %two = sf.constant dense<2> : tensor<i64>
+  %three = sf.constant dense<3> : tensor<i64>
   %r:2 = sf.while (%n0, %zero) : (tensor<i64>, tensor<i64>) -> (tensor<i64>, tensor<i64>) {
   ^bb0(%n: tensor<i64>, %steps: tensor<i64>):
-    %go = func.call @not_one(%n) : (tensor<i64>) -> tensor<i1>
+    %go = sf.not_equal %n, %one : tensor<i64>
     sf.condition(%go : tensor<i1>) %n, %steps : tensor<i64>, tensor<i64>
   } do {
   ^bb0(%n: tensor<i64>, %steps: tensor<i64>):
-    %even = func.call @is_even(%n) : (tensor<i64>) -> tensor<i1>
+    %parity = sf.mod %n, %two : tensor<i64>
+    %even = sf.equal %parity, %zero : tensor<i64>
     %next = sf.if %even : tensor<i1> -> tensor<i64> {
-      %h = func.call @half(%n) : (tensor<i64>) -> tensor<i64>
+      %h = sf.floordiv %n, %two : tensor<i64>
       sf.yield %h : tensor<i64>
     } else {
-      %n2 = sf.add %n, %n : tensor<i64>
-      %n3 = sf.add %n2, %n : tensor<i64>
+      %n3 = sf.mul %n, %three : tensor<i64>
       %n31 = sf.add %n3, %one : tensor<i64>
       sf.yield %n31 : tensor<i64>
     }
@@ -61,9 +36,16 @@ func.func @collatz(%n0: tensor<i64>) -> tensor<i64> {
 """
 
 
-def compile_fn(text, name):
+# The optimized pipeline vectorizes comparisons into vector.transfer_write of
+# i1 buffers, which sf-widen-bool-memrefs does not retype yet.
+BOOL_VECTORS = pytest.mark.xfail(
+    strict=True, reason="vector transfers of i1 buffers are not widened to i8 yet"
+)
+
+
+def compile_fn(text, name, optimize=True):
     with compiler.new_context():
-        return compiler.compile_module(ir.Module.parse(text), name)
+        return compiler.compile_module(ir.Module.parse(text), name, optimize=optimize)
 
 
 def collatz_steps(n):
@@ -74,15 +56,16 @@ def collatz_steps(n):
     return steps
 
 
-def test_collatz_27_takes_111_steps():
-    f = compile_fn(COLLATZ, "collatz")
+@pytest.mark.parametrize("optimize", [pytest.param(True, marks=BOOL_VECTORS), False])
+def test_collatz_27_takes_111_steps(optimize):
+    f = compile_fn(COLLATZ, "collatz", optimize)
     (steps,) = f(np.array(27, np.int64))
     assert steps.shape == () and steps == 111
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 6, 7, 97])
 def test_collatz_matches_python(n):
-    f = compile_fn(COLLATZ, "collatz")
+    f = compile_fn(COLLATZ, "collatz", optimize=False)
     assert f(np.array(n, np.int64))[0] == collatz_steps(n)
 
 
@@ -101,8 +84,9 @@ func.func @pick(%p: tensor<i1>, %x: tensor<3xf32>, %y: tensor<3xf32>) -> (tensor
 
 
 @pytest.mark.parametrize("p", [True, False])
-def test_if_takes_the_branch_of_the_condition(p):
-    f = compile_fn(BRANCH, "pick")
+@pytest.mark.parametrize("optimize", [True, False])
+def test_if_takes_the_branch_of_the_condition(p, optimize):
+    f = compile_fn(BRANCH, "pick", optimize)
     x = np.array([1, 2, 3], np.float32)
     y = np.array([10, 20, 30], np.float32)
     first, second = f(np.array(p), x, y)
@@ -116,30 +100,24 @@ def test_if_takes_the_branch_of_the_condition(p):
 
 def test_dynamic_shapes_through_loop():
     # Doubles x n times; x has a dynamic dim.
-    text = HELPERS + """
+    text = """
     func.func @double_n(%x: tensor<?xf32>, %n: tensor<i64>) -> tensor<?xf32> {
-      %one = sf.constant dense<1> : tensor<i64>
       %zero = sf.constant dense<0> : tensor<i64>
+      %one = sf.constant dense<1> : tensor<i64>
       %r:2 = sf.while (%x, %n) : (tensor<?xf32>, tensor<i64>) -> (tensor<?xf32>, tensor<i64>) {
       ^bb0(%a: tensor<?xf32>, %i: tensor<i64>):
-        %k = tensor.extract %i[] : tensor<i64>
-        %c0 = arith.constant 0 : i64
-        %b = arith.cmpi sgt, %k, %c0 : i64
-        %go = tensor.from_elements %b : tensor<i1>
+        %go = sf.greater %i, %zero : tensor<i64>
         sf.condition(%go : tensor<i1>) %a, %i : tensor<?xf32>, tensor<i64>
       } do {
       ^bb0(%a: tensor<?xf32>, %i: tensor<i64>):
         %a2 = sf.add %a, %a : tensor<?xf32>
-        %m = tensor.extract %i[] : tensor<i64>
-        %c1 = arith.constant 1 : i64
-        %j = arith.subi %m, %c1 : i64
-        %jt = tensor.from_elements %j : tensor<i64>
-        sf.yield %a2, %jt : tensor<?xf32>, tensor<i64>
+        %j = sf.sub %i, %one : tensor<i64>
+        sf.yield %a2, %j : tensor<?xf32>, tensor<i64>
       }
       return %r#0 : tensor<?xf32>
     }
     """
-    f = compile_fn(text, "double_n")
+    f = compile_fn(text, "double_n", optimize=False)
     x = np.arange(5, dtype=np.float32)
     np.testing.assert_array_equal(f(x, np.array(3, np.int64))[0], x * 8)
     np.testing.assert_array_equal(f(x, np.array(0, np.int64))[0], x)

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from tests.compiler.sfjit import (FLOATS, INTS, assert_close, compile_fn,
-                                  lower_text, tensor_type)
+from sfjit import (FLOATS, INTS, assert_close, compile_fn,
+                   lower_text, tensor_type)
 
 rng = np.random.default_rng(0)
 SHAPES = [(None, 3), (4,), (2, 3, 5)]  # None: a dynamic dim, given 7 at runtime
@@ -52,12 +52,29 @@ def run(op, in_dtypes, out_dtype, shape, *arrays):
     return result
 
 
+DYNAMIC = (None, None)
+RUN_SHAPES = [(7, 3), (1, 1), (0, 4)]
+
+
+def family_module(ops, in_dtype, out_dtype, n_args, shape=DYNAMIC):
+    """func @f applying each of `ops` to the same n_args operands: one
+    compile serves a whole op family for one dtype."""
+    t_in, t_out = tensor_type(in_dtype, shape), tensor_type(out_dtype, shape)
+    params = ", ".join(f"%a{i}: {t_in}" for i in range(n_args))
+    args = ", ".join(f"%a{i}" for i in range(n_args))
+    written = t_in if ops[0] in COMPARE else t_out
+    body = "".join(f"  %r{k} = sf.{op} {args} : {written}\n" for k, op in enumerate(ops))
+    results = ", ".join(f"%r{k}" for k in range(len(ops)))
+    types = ", ".join([t_out] * len(ops))
+    return f"func.func @f({params}) -> ({types}) {{\n{body}  return {results} : {types}\n}}"
+
+
+def run_family(ops, op, in_dtype, out_dtype, *arrays, shape=DYNAMIC):
+    f = compile_fn(family_module(tuple(ops), in_dtype, out_dtype, len(arrays), shape))
+    return f(*arrays)[list(ops).index(op)]
+
+
 # -- unary -------------------------------------------------------------------
-
-def _ref(fn):
-    """Reference in float64 for floats (half precision rounds afterwards)."""
-    return lambda x: fn(x.astype(np.float64)) if x.dtype.kind == "f" or x.dtype == ml_dtypes.bfloat16 else fn(x)
-
 
 FLOAT_UNARY = {  # op: (reference, low, high)
     "exp": (np.exp, -3, 3), "log": (np.log, 0.1, 5), "log1p": (np.log1p, -0.9, 3),
@@ -79,10 +96,17 @@ NUMERIC_UNARY = {
 @pytest.mark.parametrize("op", FLOAT_UNARY)
 def test_float_unary(op, dtype):
     ref, low, high = FLOAT_UNARY[op]
-    for shape in SHAPES[:2]:
+    for shape in RUN_SHAPES:
         x = sample(dtype, shape, low, high)
         expected = ref(x.astype(np.float64)).astype(dtype)
-        assert_close(run(op, [dtype], dtype, shape, x), expected)
+        assert_close(run_family(FLOAT_UNARY, op, dtype, dtype, x), expected)
+
+
+def test_float_unary_static_shape():
+    x = sample(np.float32, (2, 3), 0.5, 2)
+    for op, (ref, _, _) in FLOAT_UNARY.items():
+        got = run_family(FLOAT_UNARY, op, np.float32, np.float32, x, shape=(2, 3))
+        assert_close(got, ref(x.astype(np.float64)).astype(np.float32))
 
 
 def test_round_is_half_to_even():
@@ -94,10 +118,11 @@ def test_round_is_half_to_even():
 @pytest.mark.parametrize("dtype", FLOATS + INTS, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("op", NUMERIC_UNARY)
 def test_numeric_unary(op, dtype):
-    for shape in SHAPES:
+    for shape in RUN_SHAPES:
         x = sample(dtype, shape)
         expected = NUMERIC_UNARY[op](x.astype(np.float64) if np.dtype(dtype).kind == "V" else x)
-        assert_close(run(op, [dtype], dtype, shape, x), np.asarray(expected).astype(dtype))
+        assert_close(run_family(NUMERIC_UNARY, op, dtype, dtype, x),
+                     np.asarray(expected).astype(dtype))
 
 
 def test_sign_keeps_nan_and_zero():
@@ -123,12 +148,18 @@ COMPARE = {"equal": np.equal, "not_equal": np.not_equal, "less": np.less,
 @pytest.mark.parametrize("dtype", FLOATS + INTS, ids=lambda d: np.dtype(d).name)
 @pytest.mark.parametrize("op", ARITH)
 def test_arith_binary(op, dtype):
-    for shape in SHAPES:
+    for shape in RUN_SHAPES:
         x, y = sample(dtype, shape), sample(dtype, shape)
         expected = ARITH[op](x.astype(np.float64), y.astype(np.float64)) \
             if np.dtype(dtype).kind in "fV" else ARITH[op](x, y)
-        assert_close(run(op, [dtype] * 2, dtype, shape, x, y),
+        assert_close(run_family(ARITH, op, dtype, dtype, x, y),
                      np.asarray(expected).astype(dtype))
+
+
+def test_arith_binary_static_shape():
+    x, y = sample(np.int32, (2, 3)), sample(np.int32, (2, 3))
+    for op, ref in ARITH.items():
+        assert_close(run_family(ARITH, op, np.int32, np.int32, x, y, shape=(2, 3)), ref(x, y))
 
 
 def test_maximum_propagates_nan():
@@ -142,10 +173,10 @@ def test_maximum_propagates_nan():
 def test_compare(op, dtype):
     if np.dtype(dtype) == np.bool_ and op not in ("equal", "not_equal"):
         pytest.skip("ordering is not defined on bool")
-    shape = (None, 3)
-    x, y = sample(dtype, shape), sample(dtype, shape)
+    ops = COMPARE if np.dtype(dtype) != np.bool_ else ("equal", "not_equal")
+    x, y = sample(dtype, (7, 3)), sample(dtype, (7, 3))
     y[::2] = x[::2]  # equal elements too
-    assert_close(run(op, [dtype] * 2, np.bool_, shape, x, y), COMPARE[op](x, y))
+    assert_close(run_family(ops, op, dtype, np.bool_, x, y), COMPARE[op](x, y))
 
 
 @pytest.mark.parametrize("op,ref", [("logical_and", np.logical_and),
@@ -153,6 +184,9 @@ def test_compare(op, dtype):
 def test_logical_binary(op, ref):
     x, y = sample(np.bool_, (None,)), sample(np.bool_, (None,))
     assert_close(run(op, [np.bool_] * 2, np.bool_, (None,), x, y), ref(x, y))
+
+
+DIVISION = ("div", "floordiv", "mod")
 
 
 def nonzero(dtype, shape):
@@ -163,26 +197,27 @@ def nonzero(dtype, shape):
 
 @pytest.mark.parametrize("dtype", INTS + [np.int16], ids=lambda d: np.dtype(d).name)
 def test_integer_division_family(dtype):
-    shape = (None,)
+    shape = (9, 2)
     x, y = sample(dtype, shape), nonzero(dtype, shape)
     if np.dtype(dtype).kind == "i":
-        y[:3] = [-3, -7, 5]
-        x[:3] = [7, -8, -9]
+        y[:3, 0] = [-3, -7, 5]
+        x[:3, 0] = [7, -8, -9]
     trunc = (np.abs(x.astype(np.int64)) // np.abs(y.astype(np.int64))) * \
         np.sign(x.astype(np.int64)) * np.sign(y.astype(np.int64))
-    assert_close(run("div", [dtype] * 2, dtype, shape, x, y), trunc.astype(dtype))
-    assert_close(run("floordiv", [dtype] * 2, dtype, shape, x, y), np.floor_divide(x, y))
-    assert_close(run("mod", [dtype] * 2, dtype, shape, x, y), np.mod(x, y))
+    assert_close(run_family(DIVISION, "div", dtype, dtype, x, y), trunc.astype(dtype))
+    assert_close(run_family(DIVISION, "floordiv", dtype, dtype, x, y), np.floor_divide(x, y))
+    assert_close(run_family(DIVISION, "mod", dtype, dtype, x, y), np.mod(x, y))
 
 
 def test_integer_division_never_traps():
     imin = np.iinfo(np.int32).min
     x = np.array([5, -5, imin, imin, 7], np.int32)
     y = np.array([0, 0, -1, 0, 2], np.int32)
-    args = ([np.int32] * 2, np.int32, (None,), x, y)
-    np.testing.assert_array_equal(run("div", *args), [-1, -1, imin, -1, 3])
-    np.testing.assert_array_equal(run("floordiv", *args), [-1, -1, imin, -1, 3])
-    np.testing.assert_array_equal(run("mod", *args), [5, -5, 0, imin, 1])
+    x, y = x.reshape(1, 5), y.reshape(1, 5)
+    div, floordiv, mod = (run_family(DIVISION, op, np.int32, np.int32, x, y)[0] for op in DIVISION)
+    np.testing.assert_array_equal(div, [-1, -1, imin, -1, 3])
+    np.testing.assert_array_equal(floordiv, [-1, -1, imin, -1, 3])
+    np.testing.assert_array_equal(mod, [5, -5, 0, imin, 1])
 
 
 @pytest.mark.parametrize("dtype", FLOATS, ids=lambda d: np.dtype(d).name)
@@ -192,10 +227,10 @@ def test_float_division_family(dtype):
     y = nonzero(dtype, shape)
     y = np.where(np.abs(y.astype(np.float64)) < 0.25, 1.5, y).astype(dtype)
     xf, yf = x.astype(np.float64), y.astype(np.float64)
-    assert_close(run("div", [dtype] * 2, dtype, shape, x, y), (xf / yf).astype(dtype))
-    assert_close(run("floordiv", [dtype] * 2, dtype, shape, x, y),
+    assert_close(run_family(DIVISION, "div", dtype, dtype, x, y), (xf / yf).astype(dtype))
+    assert_close(run_family(DIVISION, "floordiv", dtype, dtype, x, y),
                  np.floor(xf / yf).astype(dtype))
-    got = run("mod", [dtype] * 2, dtype, shape, x, y).astype(np.float64)
+    got = run_family(DIVISION, "mod", dtype, dtype, x, y).astype(np.float64)
     # floor mod: same sign as y, and x - mod is a multiple of y.
     assert np.all((got == 0) | (np.sign(got) == np.sign(yf)))
     assert_close(got.astype(dtype), np.mod(xf, yf).astype(dtype))
@@ -237,25 +272,31 @@ def test_select(dtype):
     assert_close(f(cond, a, b)[0], np.where(cond, a, b))
 
 
-CASTS = [(s, d) for s in FLOATS + INTS + [np.bool_] for d in FLOATS + INTS + [np.bool_]]
+CAST_TYPES = FLOATS + INTS + [np.bool_]
 
 
-@pytest.mark.parametrize("src,dst", CASTS,
-                         ids=[f"{np.dtype(s).name}-{np.dtype(d).name}" for s, d in CASTS])
-def test_cast(src, dst):
-    shape = (None, 3)
-    f = compile_fn(f"func.func @f(%x: {tensor_type(src, shape)}) -> {tensor_type(dst, shape)} {{\n"
-                   f"  %r = sf.cast %x : {tensor_type(src, shape)} to {tensor_type(dst, shape)}\n"
-                   f"  return %r : {tensor_type(dst, shape)}\n}}")
-    x = sample(src, shape)
-    if np.dtype(dst) == np.uint8 or np.dtype(src) == np.uint8:
-        x = np.abs(x.astype(np.float64)).astype(src)  # in range of both
+@pytest.mark.parametrize("src", CAST_TYPES, ids=lambda d: np.dtype(d).name)
+def test_cast(src):
+    """One module per source type casting to every type (tf.cast semantics)."""
+    t = tensor_type(src, DYNAMIC)
+    outs = [tensor_type(d, DYNAMIC) for d in CAST_TYPES]
+    body = "".join(f"  %r{k} = sf.cast %x : {t} to {o}\n" for k, o in enumerate(outs))
+    f = compile_fn(f"func.func @f(%x: {t}) -> ({', '.join(outs)}) {{\n{body}"
+                   f"  return {', '.join(f'%r{k}' for k in range(len(outs)))} : {', '.join(outs)}\n}}")
+    x = sample(src, (7, 3))
     if np.dtype(src).kind != "b":
-        x.flat[:3] = np.array([0, 2.75, -2.75]).astype(src)  # zero, truncation
-        if np.dtype(dst) == np.uint8:
-            x.flat[2] = 0
-    expected = x.astype(np.float64).astype(dst) if np.dtype(src) == ml_dtypes.bfloat16 else x.astype(dst)
-    assert_close(f(x)[0], expected)
+        x = np.abs(x.astype(np.float64)).astype(src)  # in range of ui8 too
+        x.flat[:2] = np.array([0, 2.75]).astype(src)  # zero, truncation
+    for dst, got in zip(CAST_TYPES, f(x)):
+        via = x.astype(np.float64) if np.dtype(src) == ml_dtypes.bfloat16 else x
+        assert_close(got, via.astype(dst))
+
+
+def test_cast_truncates_negative_floats_toward_zero():
+    f = compile_fn("func.func @f(%x: tensor<?xf32>) -> tensor<?xi32> {\n"
+                   "  %r = sf.cast %x : tensor<?xf32> to tensor<?xi32>\n"
+                   "  return %r : tensor<?xi32>\n}")
+    np.testing.assert_array_equal(f(np.array([-2.75, -0.5, 2.5], np.float32))[0], [-2, 0, 2])
 
 
 # -- bools across the memory boundary ----------------------------------------
@@ -312,3 +353,14 @@ def test_sub_neg_add_property(x):
                    f"  %n = sf.neg %x : {t}\n  %s = sf.sub %x, %n : {t}\n"
                    f"  return %s : {t}\n}}")
     np.testing.assert_array_equal(f(x)[0], x - (-x))
+
+
+def test_one_value_returned_twice_gives_independent_arrays():
+    """CSE can make two results one buffer; each result must own its data."""
+    f = compile_fn("func.func @f(%x: tensor<?xi32>) -> (tensor<?xi8>, tensor<?xui8>) {\n"
+                   "  %a = sf.cast %x : tensor<?xi32> to tensor<?xi8>\n"
+                   "  %b = sf.cast %x : tensor<?xi32> to tensor<?xui8>\n"
+                   "  return %a, %b : tensor<?xi8>, tensor<?xui8>\n}")
+    a, b = f(np.array([1, 2, 300], np.int32))
+    a[0] = 9
+    np.testing.assert_array_equal(b, np.array([1, 2, 300]).astype(np.uint8))

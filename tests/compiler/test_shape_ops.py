@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.compiler.sfjit import assert_close, compile_fn, lower_text, tensor_type
+from sfjit import assert_close, compile_fn, lower_text, tensor_type
 
 rng = np.random.default_rng(1)
 I64_MAX, I64_MIN = 2**63 - 1, -(2**63)
@@ -30,19 +30,16 @@ def test_dim_and_shape():
     np.testing.assert_array_equal(g(x)[0], [2, 3, 5])
 
 
-@pytest.mark.parametrize("src,dst,runtime", [
-    ((3,), (2, 3), (3,)),             # static broadcast of a new leading dim
-    ((1, 3), (None, 3), (1, 3)),      # static 1 to a dynamic dim
-    ((None, 1), (None, 4), (5, 1)),   # dynamic equal dim, static 1 broadcast
-    ((None, 3), (2, None, 3), (1, 3)),  # dynamic dim that is 1 at runtime
-    ((None, 3), (2, None, 3), (4, 3)),  # the same dim not broadcast
-    ((), (2, 2), ()),                 # scalar
+@pytest.mark.parametrize("src,dst,runtime,target", [
+    ((3,), (2, 3), (3,), (2, 3)),                 # new leading dim
+    ((1, 3), (None, 3), (1, 3), (4, 3)),          # static 1 to a dynamic dim
+    ((None, 1), (None, 4), (5, 1), (5, 4)),       # dynamic equal dim, static 1
+    ((None, 3), (2, None, 3), (1, 3), (2, 6, 3)),  # dynamic dim, 1 at runtime
+    ((None, 3), (2, None, 3), (4, 3), (2, 4, 3)),  # the same dim, not broadcast
+    ((), (2, 2), (), (2, 2)),                     # scalar
 ])
-def test_broadcast_to(src, dst, runtime):
+def test_broadcast_to(src, dst, runtime, target):
     x = arr(runtime)
-    target = np.broadcast_shapes(runtime, tuple(4 if d is None else d for d in dst))
-    target = tuple(t if d is None else d for t, d in zip(target, dst))
-    target = np.broadcast_shapes(runtime, target)
     ts, td = tensor_type(np.float32, src), tensor_type(np.float32, dst)
     f = fn([ts, f"tensor<{len(dst)}xi64>"], td,
            f"  %r = sf.broadcast_to %a0, %a1 : ({ts}, tensor<{len(dst)}xi64>) -> {td}")
@@ -257,3 +254,27 @@ def test_ui8_shapes_keep_unsigned_values():
     f = fn(["tensor<2x2xui8>"], "tensor<2x2xui8>",
            "  %r = sf.transpose %a0 {perm = array<i64: 1, 0>} : tensor<2x2xui8> -> tensor<2x2xui8>")
     np.testing.assert_array_equal(f(x)[0], x.T)
+
+
+def test_python_builders_infer_result_types():
+    """The generated op builders need no result types where ODS infers them."""
+    from mlir import ir
+    from mlir.dialects import func
+
+    from sfjit import _CTX
+    from strataflow.dialects import sf
+
+    with _CTX, ir.Location.unknown():
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            t = ir.RankedTensorType.get([ir.ShapedType.get_dynamic_size(), 3], ir.F32Type.get())
+
+            @func.FuncOp.from_py_func(t)
+            def g(x):
+                y = sf.transpose(sf.expand_dims(x, axis=0), perm=[2, 1, 0])
+                return y, sf.less(x, x)
+
+        module.operation.verify()
+        text = str(module)
+    assert "-> tensor<3x?x1xf32>" in text
+    assert "-> (tensor<3x?x1xf32>, tensor<?x3xi1>)" in text

@@ -11,37 +11,26 @@ from strataflow.framework.errors import InvalidArgumentError
 V2 = "!sf.variable<tensor<2xf32>>"
 VS = "!sf.variable<tensor<f32>>"
 
-# 0-d multiply in upstream ops (a helper until sf.mul is available).
-MUL = """
-func.func private @mul(%p: tensor<f32>, %q: tensor<f32>) -> tensor<f32> {
-  %a = tensor.extract %p[] : tensor<f32>
-  %b = tensor.extract %q[] : tensor<f32>
-  %m = arith.mulf %a, %b : f32
-  %r = tensor.from_elements %m : tensor<f32>
-  return %r : tensor<f32>
-}
-"""
-
-
-def compile_fn(text, name):
+def compile_fn(text, name, optimize=True):
     with compiler.new_context():
-        return compiler.compile_module(ir.Module.parse(text), name)
+        return compiler.compile_module(ir.Module.parse(text), name, optimize=optimize)
 
 
 def scalar(v):
     return np.array(v, np.float32)
 
 
-def test_tf_seed_example():
+@pytest.mark.parametrize("optimize", [True, False])
+def test_tf_seed_example(optimize):
     # a = Variable(2.); b = Variable(3.)
     # def f(x, y): a.assign(y * b); b.assign_add(x * a); return a + b
-    text = MUL + f"""
+    text = f"""
     func.func @f(%a: {VS}, %b: {VS}, %x: tensor<f32>, %y: tensor<f32>) -> tensor<f32> {{
       %b0 = sf.read %b : {VS}
-      %yb = func.call @mul(%y, %b0) : (tensor<f32>, tensor<f32>) -> tensor<f32>
+      %yb = sf.mul %y, %b0 : tensor<f32>
       sf.assign %a, %yb : {VS}
       %a1 = sf.read %a : {VS}
-      %xa = func.call @mul(%x, %a1) : (tensor<f32>, tensor<f32>) -> tensor<f32>
+      %xa = sf.mul %x, %a1 : tensor<f32>
       sf.assign_add %b, %xa : {VS}
       %a2 = sf.read %a : {VS}
       %b2 = sf.read %b : {VS}
@@ -49,7 +38,7 @@ def test_tf_seed_example():
       return %s : tensor<f32>
     }}
     """
-    f = compile_fn(text, "f")
+    f = compile_fn(text, "f", optimize)
     a, b = scalar(2), scalar(3)
     (result,) = f(a, b, scalar(1), scalar(2))
     # a = 2 * 3 = 6; b = 3 + 1 * 6 = 9; a + b = 15.
@@ -59,7 +48,8 @@ def test_tf_seed_example():
     assert result == 45 and a == 18 and b == 27
 
 
-def test_read_is_a_snapshot():
+@pytest.mark.parametrize("optimize", [True, False])
+def test_read_is_a_snapshot(optimize):
     text = f"""
     func.func @f(%v: {V2}, %x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {{
       %old = sf.read %v : {V2}
@@ -69,7 +59,7 @@ def test_read_is_a_snapshot():
       return %twice_old, %new : tensor<2xf32>, tensor<2xf32>
     }}
     """
-    f = compile_fn(text, "f")
+    f = compile_fn(text, "f", optimize)
     v = np.array([1, 2], np.float32)
     twice_old, new = f(v, np.array([10, 20], np.float32))
     np.testing.assert_array_equal(twice_old, [2, 4])
@@ -101,22 +91,22 @@ def test_dynamic_variable_in_a_loop():
     func.func @f(%v: !sf.variable<tensor<?xf64>>, %x: tensor<?xf64>, %n: tensor<i32>) {{
       %r = sf.while (%n) : (tensor<i32>) -> tensor<i32> {{
       ^bb0(%i: tensor<i32>):
-        %k = tensor.extract %i[] : tensor<i32>
-        %c0 = arith.constant 0 : i32
-        %b = arith.cmpi sgt, %k, %c0 : i32
-        %go = tensor.from_elements %b : tensor<i1>
+        %zero = sf.constant dense<0> : tensor<i32>
+        %go = sf.greater %i, %zero : tensor<i32>
         sf.condition(%go : tensor<i1>) %i : tensor<i32>
       }} do {{
       ^bb0(%i: tensor<i32>):
         sf.assign_add %v, %x : !sf.variable<tensor<?xf64>>
-        %minus = sf.constant dense<-1> : tensor<i32>
-        %j = sf.add %i, %minus : tensor<i32>
+        %one = sf.constant dense<1> : tensor<i32>
+        %j = sf.sub %i, %one : tensor<i32>
         sf.yield %j : tensor<i32>
       }}
       return
     }}
     """
-    f = compile_fn(text, "f")
+    # Naive loops: vectorized i1 comparisons do not lower yet (see
+    # test_control_flow.BOOL_VECTORS).
+    f = compile_fn(text, "f", optimize=False)
     v = np.zeros(4, np.float64)
     f(v, np.arange(4, dtype=np.float64), np.array(5, np.int32))
     np.testing.assert_array_equal(v, 5 * np.arange(4))
@@ -216,31 +206,32 @@ def test_print_in_a_loop_runs_every_iteration(capfd):
     func.func @f(%n: tensor<i64>) {
       %r = sf.while (%n) : (tensor<i64>) -> tensor<i64> {
       ^bb0(%i: tensor<i64>):
-        %k = tensor.extract %i[] : tensor<i64>
-        %c0 = arith.constant 0 : i64
-        %b = arith.cmpi sgt, %k, %c0 : i64
-        %go = tensor.from_elements %b : tensor<i1>
+        %zero = sf.constant dense<0> : tensor<i64>
+        %go = sf.greater %i, %zero : tensor<i64>
         sf.condition(%go : tensor<i1>) %i : tensor<i64>
       } do {
       ^bb0(%i: tensor<i64>):
         sf.print %i {message = "i ="} : tensor<i64>
-        %minus = sf.constant dense<-1> : tensor<i64>
-        %j = sf.add %i, %minus : tensor<i64>
+        %one = sf.constant dense<1> : tensor<i64>
+        %j = sf.sub %i, %one : tensor<i64>
         sf.yield %j : tensor<i64>
       }
       return
     }
     """
-    compile_fn(text, "f")(np.array(3, np.int64))
+    compile_fn(text, "f", optimize=False)(np.array(3, np.int64))
     assert capfd.readouterr().err.splitlines() == ["i = 3", "i = 2", "i = 1"]
 
 
+@pytest.mark.parametrize("optimize", [True, False])
 @pytest.mark.parametrize(
     "element, dtype",
     [("i1", np.bool_), ("f16", np.float16), ("bf16", ml_dtypes.bfloat16),
      ("i8", np.int8), ("i64", np.int64), ("f64", np.float64)],
 )
-def test_print_element_types(capfd, element, dtype):
+def test_print_element_types(capfd, element, dtype, optimize):
+    if element == "i1" and optimize:
+        pytest.xfail("vectorized reads of i1 buffers are not widened to i8 yet")
     text = f"""
     func.func @f(%x: tensor<2x2x{element}>) {{
       sf.print %x {{message = "x:"}} : tensor<2x2x{element}>
@@ -248,7 +239,7 @@ def test_print_element_types(capfd, element, dtype):
     }}
     """
     x = np.array([[1, 0], [0, 1]]).astype(dtype)
-    compile_fn(text, "f")(x)
+    compile_fn(text, "f", optimize)(x)
     assert capfd.readouterr().err == format_print("x:", x) + "\n"
 
 

@@ -7,11 +7,12 @@ For the application(s) of primitives that `fn` makes (recorded by a tape):
 * eager output == `reference(*args)` (dtype and values);
 * each primitive's `infer` agrees with its kernel's actual shape/dtype, also
   when given specs with every dim unknown;
-* with `grad=True` (default for float64 args), reverse-mode gradients from
-  the ops' grad rules match central finite differences;
+* with `grad=True` (default when the float args are float64), GradientTape
+  gradients match central finite differences (tests/autodiff/gradcheck.py);
 * when the native module is built and a primitive has an emitter, a function
   made of that one op is compiled (`compiler.compile_module`) and its
-  results must equal the eager ones. Ops whose `sf` op is not in the dialect
+  results must equal the eager ones -- with static argument types and, with
+  SF_DYNAMIC_COMPILED=1, also with every argument dim dynamic. Ops whose `sf` op is not in the dialect
   (or not lowerable) yet are reported as a skip, after every other check has
   passed; SF_STRICT_COMPILED=1 turns those skips into failures.
 """
@@ -24,15 +25,17 @@ import pytest
 
 import strataflow as sf
 from strataflow.framework import context
-from strataflow.framework.errors import CompilationError
+from strataflow.framework.errors import CompilationError, UnimplementedError
 from strataflow.framework.tensor import EagerTensor
 from strataflow.framework.tensor_shape import TensorShape, TensorSpec
-from strataflow.ops.registry import GradContext
 
 
 # SF_STRICT_COMPILED=1: ops missing from / not lowerable by the dialect fail
 # instead of skipping (for when the dialect is complete).
 STRICT = os.environ.get("SF_STRICT_COMPILED") == "1"
+# SF_DYNAMIC_COMPILED=1: also compile with every argument dim dynamic (opt-in:
+# some dynamic lowerings still abort the process, e.g. argmax).
+DYNAMIC = os.environ.get("SF_DYNAMIC_COMPILED") == "1"
 
 
 class Recorder:
@@ -74,6 +77,11 @@ def assert_same(got, expected, rtol, atol):
                                        rtol=rtol, atol=atol, equal_nan=True)
 
 
+def blurred(x):
+    """The spec of `x` with every dim unknown."""
+    return TensorSpec(TensorShape([None] * x.shape.rank), x.dtype)
+
+
 def check_inference(records):
     """Each primitive's infer vs what its kernel produced."""
     for op, inputs, attrs, outputs in records:
@@ -84,95 +92,29 @@ def check_inference(records):
             assert spec.shape.is_compatible_with(out.shape), \
                 f"{op.name}: infer shape {spec.shape} vs kernel {out.shape}"
         # the rule must also work on specs whose dims are all unknown
-        blurred = [TensorSpec(TensorShape([None] * x.shape.rank), x.dtype)
-                   if isinstance(x, EagerTensor) else x for x in inputs]
-        for spec, out in zip(_as_tuple(op.infer(*blurred, **attrs)), outs):
+        unknown = [blurred(x) if isinstance(x, EagerTensor) else x for x in inputs]
+        for spec, out in zip(_as_tuple(op.infer(*unknown, **attrs)), outs):
             assert spec.dtype is out.dtype and spec.shape.is_compatible_with(out.shape), \
                 f"{op.name}: infer on unknown dims gives {spec} for actual {out.shape}"
 
 
 # ---------------------------------------------------------------------------
-# gradients
+# gradients: through GradientTape (tests/autodiff/gradcheck.py)
 # ---------------------------------------------------------------------------
 
-def backprop(records, outputs, cotangents, wrt, record=False):
-    """Reverse-mode over recorded applications using each op's grad rule
-    (test oracle for the rules; GradientTape is the real implementation).
-    With `record`, active tapes see the gradient computation (higher order)."""
-    import contextlib
+def check_gradients(fn, args, kwargs, wrt, order=1):
+    """Tape gradients of `fn` w.r.t. the arguments at `wrt` (float64 arrays)
+    vs finite differences, up to `order`; the other arguments stay fixed."""
+    from tests.autodiff.gradcheck import check_grads
 
-    grads = {id(o): c for o, c in zip(outputs, cotangents)}
-    with contextlib.nullcontext() if record else context.stop_recording():
-        for op, inputs, attrs, outs in reversed(records):
-            outs_t = _as_tuple(outs)
-            gs = [grads.get(id(o)) for o in outs_t]
-            if op.grad is None or all(g is None for g in gs):
-                continue
-            gs = [sf.zeros_like(o) if g is None else g for g, o in zip(gs, outs_t)]
-            in_grads = op.grad(GradContext(op, inputs, outs, attrs), *gs)
-            assert len(in_grads) == len(inputs), f"{op.name}: grad returned {len(in_grads)} values"
-            for x, g in zip(inputs, in_grads):
-                if g is None:
-                    continue
-                assert g.shape.is_compatible_with(x.shape), \
-                    f"{op.name}: gradient shape {g.shape} for input shape {x.shape}"
-                grads[id(x)] = g if id(x) not in grads else grads[id(x)] + g
-    return [grads.get(id(w)) for w in wrt]
+    fixed = [sf.constant(a) if isinstance(a, np.ndarray) else a for a in args]
 
-
-def check_gradients(fn, args, kwargs, wrt, rtol=1e-5, atol=1e-6, eps=1e-6):
-    tensors = [sf.constant(a) if isinstance(a, np.ndarray) else a for a in args]
-    out, records = run_recorded(fn, *tensors, **kwargs)
-    outs = [o for o in _as_tuple(out) if o.dtype.is_floating]
-    rng = np.random.default_rng(0)
-    cots = [rng.standard_normal(o.shape).astype(o.dtype.as_numpy_dtype) for o in outs]
-    analytic = backprop(records, outs, [sf.constant(c) for c in cots], [tensors[i] for i in wrt])
-
-    def objective(i, value):
-        a = list(args)
-        a[i] = value
-        ts = [sf.constant(v) if isinstance(v, np.ndarray) else v for v in a]
-        o = [o for o in _as_tuple(fn(*ts, **kwargs)) if o.dtype.is_floating]
-        return sum(float(np.sum(x.numpy() * c)) for x, c in zip(o, cots))
-
-    for k, i in enumerate(wrt):
-        x = args[i]
-        numeric = np.zeros_like(x)
-        for idx in np.ndindex(*x.shape):
-            hi, lo = x.copy(), x.copy()
-            hi[idx] += eps
-            lo[idx] -= eps
-            numeric[idx] = (objective(i, hi) - objective(i, lo)) / (2 * eps)
-        g = analytic[k]
-        got = np.zeros_like(x) if g is None else g.numpy()
-        np.testing.assert_allclose(got, numeric, rtol=rtol, atol=atol,
-                                   err_msg=f"gradient wrt argument {i}")
-
-
-def check_second_order(fn, x, rtol=1e-4, atol=1e-6, eps=1e-5):
-    """d/dx <grad f(x), v> (through the grad rules' own gradients) vs finite
-    differences of x -> <grad f(x), v>."""
-    rng = np.random.default_rng(1)
-    t = sf.constant(x)
-    probe = {}
-
-    def grad_dot(t_):
-        out, recs = run_recorded(fn, t_)
-        if "cot" not in probe:
-            probe["cot"] = rng.standard_normal(out.shape).astype(x.dtype)
-            probe["v"] = rng.standard_normal(x.shape).astype(x.dtype)
-        (g,) = backprop(recs, [out], [sf.constant(probe["cot"])], [t_], record=True)
-        return sf.reduce_sum(g * probe["v"])
-
-    h, records = run_recorded(grad_dot, t)
-    (analytic,) = backprop(records, [h], [sf.constant(np.array(1.0, x.dtype))], [t])
-    numeric = np.zeros_like(x)
-    for idx in np.ndindex(*x.shape):
-        hi, lo = x.copy(), x.copy()
-        hi[idx] += eps
-        lo[idx] -= eps
-        numeric[idx] = (float(grad_dot(sf.constant(hi))) - float(grad_dot(sf.constant(lo)))) / (2 * eps)
-    np.testing.assert_allclose(analytic.numpy(), numeric, rtol=rtol, atol=atol)
+    def f(*xs):
+        a = list(fixed)
+        for i, x in zip(wrt, xs):
+            a[i] = x
+        return fn(*a, **kwargs)
+    check_grads(f, [args[i] for i in wrt], order=order)
 
 
 # ---------------------------------------------------------------------------
@@ -187,27 +129,29 @@ def native_available() -> bool:
     return True
 
 
-def compile_single(op, inputs, attrs):
-    """JIT-compiles a function made of one application of `op`; returns the
-    compiled callable, or raises LookupError when the sf op is not defined."""
+def compile_single(op, inputs, attrs, dynamic=False):
+    """JIT-compiles a function made of one application of `op` (with `dynamic`,
+    every argument dim is `?`); returns the compiled callable, or raises
+    LookupError when the sf op is not defined."""
     from mlir import ir
     from mlir.dialects import func
 
     from strataflow import compiler
     from strataflow.ops.emitter import Builder
 
-    specs = _as_tuple(op.infer(*inputs, **attrs))
+    ins = [blurred(x) for x in inputs] if dynamic else inputs
+    out_specs = op.infer(*ins, **attrs)
+    specs = _as_tuple(out_specs)
     with compiler.new_context() as ctx, ir.Location.unknown():
         b = Builder()
         module = ir.Module.create()
-        in_types = [b.tensor_type(x.shape, x.dtype) for x in inputs]
+        in_types = [b.tensor_type(x.shape, x.dtype) for x in ins]
         out_types = [b.tensor_type(s.shape, s.dtype) for s in specs]
         with ir.InsertionPoint(module.body):
             f = func.FuncOp("f", (in_types, out_types))
             entry = f.add_entry_block()
             with ir.InsertionPoint(entry):
-                spec_arg = specs if isinstance(op.infer(*inputs, **attrs), tuple) else specs[0]
-                results = op.emit(b, *entry.arguments, out_specs=spec_arg, **attrs)
+                results = op.emit(b, *entry.arguments, out_specs=out_specs, **attrs)
                 func.ReturnOp(list(_as_tuple(results)))
         try:
             module.operation.verify()
@@ -218,27 +162,60 @@ def compile_single(op, inputs, attrs):
         return compiler.compile_module(module, "f"), ctx
 
 
+# Compiling these aborts the whole process today (an assertion in upstream
+# passes), so they cannot be checked until the pipeline is fixed:
+# op name -> (predicate on attrs, reason).
+KNOWN_ABORTS = {
+    "strided_slice": (lambda a: min(a["strides"]) < 0,
+                      "negative stride: Linalg TileCheck 'nonpositive multiplying coefficient'"),
+}
+
+
+# Pipeline failures seen today (not in the emitters): message pattern -> reason.
+KNOWN_COMPILE_FAILURES = [
+    ("failed to legalize operation 'sf.", "composite sf op not lowerable yet"),
+    ("failed to legalize operation 'vector.transfer_write'", "i1 vector loads/stores after vectorization"),
+    ("failed to legalize operation 'vector.transfer_read'", "i1 vector loads/stores after vectorization"),
+    ("LLVM Translation failed for operation: builtin.unrealized_conversion_cast",
+     "unlowered math op (e.g. f64 erf)"),
+    ("Failure while creating the ExecutionEngine", "LLVM translation failure"),
+]
+
+
+def _dynamic_ok(op, inputs, attrs) -> bool:
+    """Whether `op` has a ranked result when its input dims are unknown (ops
+    whose result shape needs a known value, like reshape's, do not)."""
+    specs = _as_tuple(op.infer(*[blurred(x) for x in inputs], **attrs))
+    return all(s.shape.rank is not None for s in specs)
+
+
 def check_compiled(records, rtol, atol):
     """Returns the names of ops that could not be compiled yet (missing)."""
     missing = []
     for op, inputs, attrs, outputs in records:
         if op.emit is None or not all(isinstance(x, EagerTensor) for x in inputs):
             continue
-        if any(t.dtype.is_bool for t in list(inputs) + list(_as_tuple(outputs))):
-            # i1 buffers abort the process in MemRefToLLVM (`getWidth() >= 8`
-            # assertion) with the current pipeline: not checkable yet.
-            missing.append(f"{op.name} (i1 buffers)")
+        abort = KNOWN_ABORTS.get(op.name)
+        if abort is not None and abort[0](attrs):
+            missing.append(f"{op.name} ({abort[1]})")
             continue
         try:
             fn, _ = compile_single(op, inputs, attrs)
+            if DYNAMIC and _dynamic_ok(op, inputs, attrs):
+                dyn, _ = compile_single(op, inputs, attrs, dynamic=True)
+                assert_same(dyn(*[x.numpy() for x in inputs]), [o.numpy() for o in _as_tuple(outputs)],
+                            rtol, atol)
         except LookupError:
             missing.append(op.name)
             continue
-        except CompilationError as e:
-            # e.g. a composite sf op whose decomposition needs ops still missing
-            if STRICT or "failed to legalize operation 'sf." not in str(e):
+        except UnimplementedError:  # the op has no compiled form for these attrs
+            missing.append(f"{op.name} (unimplemented when staged)")
+            continue
+        except (CompilationError, RuntimeError) as e:
+            known = [reason for pattern, reason in KNOWN_COMPILE_FAILURES if pattern in str(e)]
+            if STRICT or not known:
                 raise
-            missing.append(f"{op.name} (not lowerable yet)")
+            missing.append(f"{op.name} ({known[0]})")
             continue
         got = fn(*[x.numpy() for x in inputs])
         assert_same(got, [o.numpy() for o in _as_tuple(outputs)], rtol, atol)
@@ -260,8 +237,9 @@ def check(fn, reference, *args, rtol=None, atol=None, grad=None, compiled=True, 
     out, records = run_recorded(fn, *tensors, **kwargs)
     assert_same(out, reference(*args), rtol, atol)
     check_inference(records)
-    if grad is None:
-        grad = bool(floats) and all(args[i].dtype == np.float64 for i in floats)
+    if grad is None:  # float64 inputs and some float output: differentiable
+        grad = bool(floats) and all(args[i].dtype == np.float64 for i in floats) and \
+            any(o.dtype.is_floating for o in _as_tuple(out))
     if grad:
         check_gradients(fn, args, kwargs, floats)
     if compiled and native_available():

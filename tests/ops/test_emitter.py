@@ -10,10 +10,11 @@ import strataflow as sf
 ir = pytest.importorskip("mlir.ir")
 
 
-def test_import_strataflow_does_not_load_mlir():
-    code = "import sys, strataflow as sf; sf.constant(1) + 1; print('mlir' in sys.modules)"
+def test_import_strataflow_does_not_load_mlir_or_ml_dtypes():
+    code = ("import sys, strataflow as sf; sf.constant(1) + 1; "
+            "print('mlir' in sys.modules, 'ml_dtypes' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import strataflow as sf
-from staging_helpers import requires, requires_bool_state
+from staging_helpers import requires
 from strataflow.staging import nest
 
 CMP = ("sf.greater", "sf.less", "sf.equal", "sf.not_equal", "sf.mul", "sf.sub", "sf.neg")
@@ -89,7 +89,6 @@ def test_collatz_27_takes_111_steps():
     assert g.experimental_get_tracing_count() == 1
 
 
-@requires_bool_state
 def test_for_over_range_with_early_break():
     def f(n, limit):
         total = 0
@@ -104,7 +103,6 @@ def test_for_over_range_with_early_break():
 
 
 @requires("sf.fill", "sf.gather", "sf.reduce_sum")
-@requires_bool_state
 def test_for_over_tensor_rows_and_continue():
     def f(m):
         acc = sf.zeros([2])
@@ -117,7 +115,6 @@ def test_for_over_tensor_rows_and_continue():
     check(f, c([[1, 2], [-5, 1], [3, 4]]))
 
 
-@requires_bool_state
 def test_return_inside_loop():
     def f(n):
         i = 0
@@ -131,7 +128,6 @@ def test_return_inside_loop():
     check(f, i32(3))
 
 
-@requires_bool_state
 def test_and_or_not_on_tensors():
     def f(x, y):
         r = 0
@@ -192,7 +188,6 @@ def test_shape_change_needs_an_invariant():
     assert sf.function(relaxed)(i32(5)).numpy().shape == (8,)
 
 
-@requires_bool_state
 def test_helpers_are_converted_and_functions_inline():
     def helper(x):
         if x > 0:

@@ -360,6 +360,21 @@ def test_seed_example_matches_eager():
     assert eager == staged == (15.0, 6.0, 9.0)
 
 
+@requires("sf.mul")
+def test_seed_example_from_the_tf2_primer():
+    # The primer's own numbers: a = b = 1 -> returns 5.0, leaves a = 2, b = 3.
+    a, b = sf.Variable(1.0), sf.Variable(1.0)
+
+    @sf.function
+    def f(x, y):
+        a.assign(y * b)
+        b.assign_add(x * a)
+        return a + b
+
+    assert f(c(1.0), c(2.0)).numpy() == 5.0
+    assert (a.numpy(), b.numpy()) == (2.0, 3.0)
+
+
 def test_autograph_off_keeps_python_semantics():
     @sf.function(autograph=False)
     def f(x):
@@ -386,3 +401,27 @@ def test_leaked_symbolic_tensor_is_an_error():
     f(c(1.0))
     with pytest.raises(sf.errors.InvalidArgumentError, match="cannot leak"):
         g(c(1.0))
+
+
+def test_large_and_dynamic_arguments_take_the_general_path():
+    big = np.arange(10000, dtype=np.float32)  # 40 KB: passed by pointer, result adopted
+    v = sf.Variable(np.zeros(10000, np.float32))
+
+    @sf.function
+    def f(x):
+        v.assign_add(x)
+        return x + x
+
+    before = v.read_value()
+    np.testing.assert_array_equal(f(c(big)).numpy(), big * 2)
+    np.testing.assert_array_equal(f(c(big)).numpy(), big * 2)
+    np.testing.assert_array_equal(v.numpy(), big * 2)
+    assert not before.numpy().any()  # the earlier read is untouched
+
+    @sf.function(input_signature=[sf.TensorSpec([None, 2], sf.float32)])
+    def g(x):
+        return x + x
+
+    for n in (1, 3, 5000):
+        a = np.ones((n, 2), np.float32)
+        np.testing.assert_array_equal(g(a).numpy(), a * 2)

@@ -94,6 +94,30 @@ RankedTensorType resultType(const Pattern &p, Operation *op) {
       p.getTypeConverter()->convertType(op->getResult(0).getType()));
 }
 
+/// The converted type inferred from `op`'s operands and attributes, which
+/// the lowering builds; the written result type may be more or less static.
+template <typename OpTy, typename Pattern>
+RankedTensorType inferredType(const Pattern &p, OpTy op) {
+  SmallVector<Type> types;
+  if (failed(OpTy::inferReturnTypes(
+          op.getContext(), std::nullopt, op->getOperands(),
+          op->getAttrDictionary(), op->getPropertiesStorage(),
+          op->getRegions(), types)))
+    return resultType(p, op); // unreachable for verified ops
+  return cast<RankedTensorType>(
+      p.getTypeConverter()->convertType(types.front()));
+}
+
+/// Replaces `op` by `value`, cast to the written result type if needed.
+template <typename Pattern>
+void replaceWithCast(const Pattern &p, ConversionPatternRewriter &rewriter,
+                     Operation *op, Value value) {
+  RankedTensorType written = resultType(p, op);
+  if (value.getType() != written)
+    value = rewriter.create<tensor::CastOp>(op->getLoc(), written, value);
+  rewriter.replaceOp(op, value);
+}
+
 /// `x` reversed along `axes`: static dims through the indexing map, dynamic
 /// ones by reading at size - 1 - i.
 Value reverse(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes) {
@@ -326,7 +350,7 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
   matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = resultType(*this, op);
+    RankedTensorType type = inferredType(*this, op);
     ArrayRef<int64_t> perm = op.getPerm();
     Value x = adaptor.getOperand();
     auto sizes = sizesOf(rewriter, type, [&](int64_t i) -> OpFoldResult {
@@ -336,7 +360,7 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
     SmallVector<AffineExpr> exprs(perm.size());
     for (auto [i, p] : llvm::enumerate(perm))
       exprs[p] = rewriter.getAffineDimExpr(i);
-    rewriter.replaceOp(op, buildMapped(rewriter, loc, type, sizes, x, exprs));
+    replaceWithCast(*this, rewriter, op, buildMapped(rewriter, loc, type, sizes, x, exprs));
     return success();
   }
 };
@@ -346,7 +370,7 @@ struct ExpandDimsLowering : OpConversionPattern<ExpandDimsOp> {
   LogicalResult
   matchAndRewrite(ExpandDimsOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    RankedTensorType type = resultType(*this, op);
+    RankedTensorType type = inferredType(*this, op);
     int64_t rank = type.getRank() - 1;
     int64_t axis = static_cast<int64_t>(op.getAxis());
     if (axis < 0)
@@ -361,8 +385,8 @@ struct ExpandDimsLowering : OpConversionPattern<ExpandDimsOp> {
       else
         groups.back().push_back(axis);
     }
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, type,
-                                                       adaptor.getOperand(), groups);
+    replaceWithCast(*this, rewriter, op, rewriter.create<tensor::ExpandShapeOp>(op.getLoc(), type,
+                                                       adaptor.getOperand(), groups));
     return success();
   }
 };
@@ -373,7 +397,7 @@ struct SqueezeLowering : OpConversionPattern<SqueezeOp> {
   matchAndRewrite(SqueezeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = resultType(*this, op);
+    RankedTensorType type = inferredType(*this, op);
     Value x = adaptor.getOperand();
     auto in = cast<RankedTensorType>(x.getType());
     SmallVector<bool> squeezed(in.getRank(), op.getAxes().empty());
@@ -402,7 +426,7 @@ struct SqueezeLowering : OpConversionPattern<SqueezeOp> {
     }
     if (!groups.empty())
       llvm::append_range(groups.back(), pending);
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, type, x, groups);
+    replaceWithCast(*this, rewriter, op, rewriter.create<tensor::CollapseShapeOp>(op.getLoc(), type, x, groups));
     return success();
   }
 };
@@ -431,7 +455,7 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = resultType(*this, op);
+    RankedTensorType type = inferredType(*this, op);
     ValueRange inputs = adaptor.getInputs();
     int64_t axis = static_cast<int64_t>(op.getAxis());
     if (axis < 0)
@@ -460,7 +484,7 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
                                                       inSizes, strides);
       offset = addOfr(rewriter, loc, offset, inSizes[axis]);
     }
-    rewriter.replaceOp(op, result);
+    replaceWithCast(*this, rewriter, op, result);
     return success();
   }
 
@@ -481,7 +505,7 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
   matchAndRewrite(SliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = resultType(*this, op);
+    RankedTensorType type = inferredType(*this, op);
     Value x = adaptor.getOperand();
     SmallVector<OpFoldResult> offsets, strides;
     for (int64_t b : op.getBegin()) {
@@ -494,8 +518,8 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
                                  indexConst(rewriter, loc, op.getBegin()[i]))
           .getResult();
     });
-    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type, x, offsets,
-                                                        sizes, strides);
+    replaceWithCast(*this, rewriter, op, rewriter.create<tensor::ExtractSliceOp>(op.getLoc(), type, x, offsets,
+                                                        sizes, strides));
     return success();
   }
 };
@@ -509,7 +533,7 @@ struct StridedSliceLowering : OpConversionPattern<StridedSliceOp> {
   matchAndRewrite(StridedSliceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = resultType(*this, op);
+    RankedTensorType type = inferredType(*this, op);
     Value x = adaptor.getOperand();
     auto in = cast<RankedTensorType>(x.getType());
     SmallVector<OpFoldResult> offsets, sizes, strides;
@@ -547,7 +571,7 @@ struct StridedSliceLowering : OpConversionPattern<StridedSliceOp> {
     }
     Value slice = rewriter.create<tensor::ExtractSliceOp>(loc, type, x, offsets,
                                                           sizes, strides);
-    rewriter.replaceOp(op, reversed.empty()
+    replaceWithCast(*this, rewriter, op, reversed.empty()
                                ? slice
                                : reverse(rewriter, loc, slice, reversed));
     return success();
@@ -593,7 +617,7 @@ struct PadLowering : OpConversionPattern<PadOp> {
   matchAndRewrite(PadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = resultType(*this, op);
+    RankedTensorType type = inferredType(*this, op);
     Value x = adaptor.getOperand();
     ArrayRef<int64_t> pads = op.getPaddings();
     auto sizes = sizesOf(rewriter, type, [&](int64_t i) -> OpFoldResult {
@@ -616,8 +640,8 @@ struct PadLowering : OpConversionPattern<PadOp> {
                             : rewriter.getIndexAttr(in.getDimSize(d)));
       strides.push_back(rewriter.getIndexAttr(1));
     }
-    rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(op, x, filled, offsets,
-                                                       inSizes, strides);
+    replaceWithCast(*this, rewriter, op, rewriter.create<tensor::InsertSliceOp>(op.getLoc(), x, filled, offsets,
+                                                       inSizes, strides));
     return success();
   }
 };
@@ -634,7 +658,7 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   matchAndRewrite(GatherOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = resultType(*this, op);
+    RankedTensorType type = inferredType(*this, op);
     Value params = adaptor.getParams(), indices = adaptor.getIndices();
     auto indicesType = cast<RankedTensorType>(indices.getType());
     auto paramsType = cast<RankedTensorType>(params.getType());
@@ -674,7 +698,7 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
           llvm::append_range(at, ivs.drop_front(axis + middle));
           return b.create<tensor::ExtractOp>(l, params, at);
         });
-    rewriter.replaceOp(op, result);
+    replaceWithCast(*this, rewriter, op, result);
     return success();
   }
 };
@@ -685,7 +709,7 @@ struct OneHotLowering : OpConversionPattern<OneHotOp> {
   matchAndRewrite(OneHotOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = resultType(*this, op);
+    RankedTensorType type = inferredType(*this, op);
     Value indices = adaptor.getIndices();
     int64_t axis = static_cast<int64_t>(op.getAxis());
     if (axis == -1)
@@ -710,7 +734,7 @@ struct OneHotLowering : OpConversionPattern<OneHotOp> {
           Value hot = b.create<arith::CmpIOp>(l, IP::eq, i, ivs[axis]);
           return b.create<arith::SelectOp>(l, hot, s[1], s[2]);
         });
-    rewriter.replaceOp(op, result);
+    replaceWithCast(*this, rewriter, op, result);
     return success();
   }
 };

@@ -152,6 +152,11 @@ def recorded_if(stage, pred, true_fn, false_fn, state=(), **kw):
 # sf.while
 # ---------------------------------------------------------------------------
 
+_RESTRUCTURED = (
+    "cannot differentiate a staged loop whose loop variables change structure, e.g. a "
+    "TensorArray first written inside the loop: give it `size` and `element_shape`")
+
+
 def recorded_while(stage, cond_fn, body_fn, state, names, where=None, shape_invariants=(),
                    maximum_iterations=None, placeholder_names=()):
     """`stage_while(...)` recorded as one differentiable entry: the loop also
@@ -197,6 +202,8 @@ def recorded_while(stage, cond_fn, body_fn, state, names, where=None, shape_inva
         rec.local(s)
         user, n, hist = split(s)
         now = [_read(x) for x in nest.flatten(user)]
+        if len(now) != len(leaves):
+            raise InvalidArgumentError(_RESTRUCTURED)
         with _context.only_tapes([]):
             hist = [array_ops.concat([h, array_ops.expand_dims(now[k], 0)], 0)
                     for h, k in zip(hist, carried)]
@@ -212,9 +219,7 @@ def recorded_while(stage, cond_fn, body_fn, state, names, where=None, shape_inva
     user_out, trips, history = split(out)
     final = [_read(x) for x in nest.flatten(user_out)]
     if len(final) != len(leaves):
-        raise InvalidArgumentError(
-            "cannot differentiate a staged loop whose loop variables change structure (e.g. a "
-            "TensorArray first written inside the loop); create it before the loop with its size")
+        raise InvalidArgumentError(_RESTRUCTURED)
     floats = [j for j, k in enumerate(carried) if _floating(leaves[k])]
     outputs = [final[carried[j]] for j in floats]
     external = list(rec.external.values())

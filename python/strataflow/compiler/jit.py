@@ -163,9 +163,17 @@ class CompiledFunction:
         packed = (ctypes.c_void_p * len(slots))(*[ctypes.addressof(p) for p in slots])
         self._cfunc(packed)
         results = [out] if n_out == 1 else [getattr(out, f"r{i}") for i in range(n_out)]
-        return tuple(
-            memref.adopt(d, s.dtype, len(s.shape)) for d, s in zip(results, self.outputs)
-        )
+        # One buffer can back several results (e.g. CSE merged two equal
+        # values): the first result owns it, the others get copies.
+        adopted, seen = [], set()
+        for d, s in zip(results, self.outputs):
+            rank = len(s.shape)
+            if d.allocated and d.allocated in seen:
+                adopted.append(memref.view(d, s.dtype, rank).copy())
+            else:
+                seen.add(d.allocated)
+                adopted.append(memref.adopt(d, s.dtype, rank))
+        return tuple(adopted)
 
     def _check(self, index: int, array) -> np.ndarray:
         sig = self.inputs[index]

@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import ml_dtypes
 import numpy as np
 
 
@@ -16,12 +15,23 @@ class DType:
 
     __slots__ = ("name", "_np", "mlir_name", "_kind")
 
-    def __init__(self, name: str, np_type, mlir_name: str):
+    def __init__(self, name: str, np_type, mlir_name: str, kind: str):
         self.name = name
-        self._np = np.dtype(np_type)
+        if np_type is not None:
+            self._np = np.dtype(np_type)
         self.mlir_name = mlir_name
-        # 'f' float (incl. bfloat16), 'i' signed, 'u' unsigned, 'b' bool
-        self._kind = "f" if name in ("float16", "bfloat16", "float32", "float64") else self._np.kind
+        self._kind = kind  # 'f' float (incl. bfloat16), 'i' signed, 'u' unsigned, 'b' bool
+
+    def __getattr__(self, attr):
+        # Only reached for an unset slot: bfloat16's NumPy dtype, which needs
+        # ml_dtypes -- an import of seconds, paid only by code that uses it.
+        if attr == "_np" and self.name == "bfloat16":
+            import ml_dtypes
+
+            self._np = np.dtype(ml_dtypes.bfloat16)
+            _BY_NUMPY[self._np] = self
+            return self._np
+        raise AttributeError(attr)
 
     @property
     def as_numpy_dtype(self) -> type:
@@ -49,19 +59,24 @@ class DType:
         """Bytes per element."""
         return self._np.itemsize
 
+    def _info(self):
+        if self._kind != "f":
+            return np.iinfo(self._np)
+        if self.name == "bfloat16":
+            import ml_dtypes
+
+            return ml_dtypes.finfo(self._np)
+        return np.finfo(self._np)
+
     @property
     def min(self):
         """The smallest representable value (most negative finite for floats)."""
-        if self._kind == "b":
-            return False
-        return (ml_dtypes.finfo(self._np) if self._kind == "f" else np.iinfo(self._np)).min
+        return False if self._kind == "b" else self._info().min
 
     @property
     def max(self):
         """The largest representable finite value."""
-        if self._kind == "b":
-            return True
-        return (ml_dtypes.finfo(self._np) if self._kind == "f" else np.iinfo(self._np)).max
+        return True if self._kind == "b" else self._info().max
 
     def __repr__(self) -> str:
         return f"sf.{self.name}"
@@ -70,23 +85,34 @@ class DType:
         return as_dtype, (self.name,)
 
 
-float16 = DType("float16", np.float16, "f16")
-bfloat16 = DType("bfloat16", ml_dtypes.bfloat16, "bf16")
-float32 = DType("float32", np.float32, "f32")
-float64 = DType("float64", np.float64, "f64")
-bool = DType("bool", np.bool_, "i1")  # noqa: A001 - TF's name
-int8 = DType("int8", np.int8, "i8")
-int16 = DType("int16", np.int16, "i16")
-int32 = DType("int32", np.int32, "i32")
-int64 = DType("int64", np.int64, "i64")
-uint8 = DType("uint8", np.uint8, "ui8")
+float16 = DType("float16", np.float16, "f16", "f")
+bfloat16 = DType("bfloat16", None, "bf16", "f")  # NumPy dtype from ml_dtypes, on first use
+float32 = DType("float32", np.float32, "f32", "f")
+float64 = DType("float64", np.float64, "f64", "f")
+bool = DType("bool", np.bool_, "i1", "b")  # noqa: A001 - TF's name
+int8 = DType("int8", np.int8, "i8", "i")
+int16 = DType("int16", np.int16, "i16", "i")
+int32 = DType("int32", np.int32, "i32", "i")
+int64 = DType("int64", np.int64, "i64", "i")
+uint8 = DType("uint8", np.uint8, "ui8", "u")
 half = float16
 double = float64
 
 ALL = (float16, bfloat16, float32, float64, bool, int8, int16, int32, int64, uint8)
 _BY_NAME = {d.name: d for d in ALL} | {"half": float16, "double": float64}
-# np.dtype -> DType; the hot path (EagerTensor.dtype) is one dict lookup.
-_BY_NUMPY = {d._np: d for d in ALL}
+class _NumpyTable(dict):
+    """np.dtype -> DType; a bfloat16 array (ml_dtypes imported by its creator)
+    registers bfloat16 on first sight."""
+
+    def __missing__(self, key):
+        if getattr(key, "name", None) == "bfloat16":
+            bfloat16._np  # noqa: B018 - resolves and registers it
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+
+# np.dtype -> DType; the hot path (EagerTensor) is one lookup.
+_BY_NUMPY = _NumpyTable({d._np: d for d in ALL if d is not bfloat16})
 _BY_MLIR = {d.mlir_name: d for d in ALL}
 
 
@@ -100,7 +126,7 @@ def as_dtype(x) -> DType:
             return d
     elif x is not None:
         try:
-            d = _BY_NUMPY.get(np.dtype(x))
+            d = lookup(np.dtype(x))
         except TypeError:
             d = None
         if d is not None:
@@ -108,14 +134,22 @@ def as_dtype(x) -> DType:
     raise TypeError(f"cannot convert {x!r} to a strataflow dtype")
 
 
+def lookup(np_dtype: np.dtype) -> DType | None:
+    """The DType of a NumPy dtype, or None if strataflow does not support it."""
+    try:
+        return _BY_NUMPY[np_dtype]
+    except KeyError:
+        return None
+
+
 def is_floating_numpy(np_dtype: np.dtype) -> bool:
     """True for NumPy float dtypes including ml_dtypes' bfloat16 (kind 'V')."""
-    return np_dtype.kind == "f" or np_dtype == bfloat16._np
+    return np_dtype.kind == "f" or np_dtype.name == "bfloat16"
 
 
 def from_numpy(np_dtype: np.dtype) -> DType:
     """Fast path of `as_dtype` for an `np.dtype` (raises TypeError if unsupported)."""
-    d = _BY_NUMPY.get(np_dtype)
+    d = lookup(np_dtype)
     if d is None:
         raise TypeError(f"NumPy dtype {np_dtype} is not supported by strataflow")
     return d

@@ -278,7 +278,8 @@ def to_array(value, dtype: dtypes.DType | None = None) -> np.ndarray:
         arr = np.asarray(value)
     except (ValueError, TypeError) as e:
         raise TypeError(f"cannot convert {value!r} to a tensor: {e}") from None
-    if arr.dtype not in _BY_NUMPY and arr.dtype.kind not in "biuf":
+    known = dtypes.lookup(arr.dtype)
+    if known is None and arr.dtype.kind not in "biuf":
         raise TypeError(f"cannot convert {_short(value)} (NumPy dtype {arr.dtype}) to a tensor")
     if dtype is None:
         if is_numpy:
@@ -294,7 +295,7 @@ def to_array(value, dtype: dtypes.DType | None = None) -> np.ndarray:
     target = dtype._np
     if arr.dtype == target:
         return arr
-    src = _BY_NUMPY[arr.dtype]._kind if arr.dtype in _BY_NUMPY else arr.dtype.kind
+    src = known._kind if known is not None else arr.dtype.kind
     if (src == "b") != dtype.is_bool or (src == "f" and not dtype.is_floating):
         raise TypeError(f"cannot convert {_short(value)} to a tensor of dtype {dtype.name}")
     if src in "iu" and dtype.is_integer and arr.size:

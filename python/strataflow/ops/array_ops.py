@@ -933,26 +933,50 @@ def _value_of(x, what):
     return x
 
 
+def _range_infer(start, limit, delta):
+    dt = rules.same_dtype(start, limit, delta)
+    rules.require(dt, "fiu", "range bounds")
+    for x in (start, limit, delta):
+        if x.shape.rank not in (0, None):
+            raise InvalidArgumentError(f"range bounds must be scalars, got shape {rules.dims_text(x.shape)}")
+    return TensorSpec(TensorShape([None]), dt)
+
+
+def _range_kernel(start, limit, delta):
+    if delta == 0:
+        raise InvalidArgumentError("range: delta must not be 0")
+    return np.arange(start, limit, delta).astype(start.dtype)
+
+
+_RANGE = op_def(
+    "range", _range_kernel, _range_infer,
+    lambda b, s, l, d, *, out_specs: b.op("sf.range", [s, l, d], [b.tensor_type(out_specs)]),
+    dtype_group=(0, 1, 2))
+
+
 def range_(start, limit=None, delta=1, dtype=None, name=None) -> Tensor:
     """[start, start + delta, ...) up to `limit` (exclusive): `sf.range`.
 
         >>> sf.range(5).numpy()
         array([0, 1, 2, 3, 4], dtype=int32)
+
+    Known bounds give a constant; symbolic ones (staging) an `sf.range` op.
     """
     if limit is None:
         start, limit = 0, start
-    vals = [_value_of(v, "range arguments") for v in (start, limit, delta)]
+    args = (start, limit, delta)
     if dtype is None:
-        tensors = [v for v in (start, limit, delta) if isinstance(v, Tensor)]
+        tensors = [v for v in args if isinstance(v, Tensor)]
         if tensors:
             dtype = tensors[0].dtype
         else:
-            dtype = dtypes.float32 if any(isinstance(v, float) or np.asarray(v).dtype.kind == "f"
-                                           for v in vals) else dtypes.int32
+            dtype = dtypes.float32 if any(np.asarray(v).dtype.kind == "f" for v in args) else dtypes.int32
     dtype = dtypes.as_dtype(dtype)
-    if vals[2] == 0:
-        raise InvalidArgumentError("range: delta must not be 0")
-    return EagerTensor(np.arange(*[np.asarray(v).item() for v in vals]).astype(dtype._np))
+    values = [constant_value(v) if isinstance(v, Tensor) else v for v in args]
+    if all(v is not None for v in values):
+        return EagerTensor(_range_kernel(*[np.asarray(v, dtype._np) for v in values]))
+    return apply(_RANGE, [_cast(convert_to_tensor(v), dtype) if isinstance(v, Tensor)
+                          else convert_to_tensor(v, dtype=dtype) for v in args])
 
 
 def linspace(start, stop, num, axis=0, name=None) -> Tensor:

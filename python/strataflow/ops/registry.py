@@ -200,7 +200,7 @@ def _convert_inputs(op: OpDef, inputs) -> list:
         x = out[i]
         try:
             if dtype is not None and i in group and x.__class__ in _PY_SCALARS:
-                out[i] = EagerTensor(_scalar_array(x, dtype))
+                out[i] = _scalar_tensor(x, dtype)
             else:
                 out[i] = convert_to_tensor(x, dtype=dtype if i in group else None)
         except TypeError as e:
@@ -210,6 +210,19 @@ def _convert_inputs(op: OpDef, inputs) -> list:
 
 _PY_SCALARS = {float, int, bool}
 _KIND_OF_SCALAR = {float: "f", int: "i", bool: "b"}
+
+
+_SCALARS: dict = {}  # (type, value, dtype) -> EagerTensor: `x + 1` reuses the constant
+
+
+def _scalar_tensor(x, dtype):
+    key = (x.__class__, x, dtype)
+    t = _SCALARS.get(key)
+    if t is None:
+        if len(_SCALARS) >= 4096:
+            _SCALARS.clear()
+        t = _SCALARS[key] = EagerTensor(_scalar_array(x, dtype))
+    return t
 
 
 def _scalar_array(x, dtype):

@@ -244,10 +244,37 @@ def stage_while(cond_fn, body_fn, state, names, where=None, shape_invariants=(),
     if _context._state.tapes:  # differentiable: one tape entry (see strataflow.autodiff)
         from strataflow.autodiff.control_flow import recorded_while
 
+        if _unwritten_composites(state):  # the recorder needs the final structure up front
+            with _context.only_tapes([]):
+                state = _discover_state(cond_fn, body_fn, state, names, where, shape_invariants,
+                                        placeholder_names)
         return recorded_while(_stage_while, cond_fn, body_fn, state, names, where,
                               shape_invariants, maximum_iterations, placeholder_names)
     return _stage_while(cond_fn, body_fn, state, names, where, shape_invariants,
                         maximum_iterations, placeholder_names)
+
+
+def _unwritten_composites(structure) -> bool:
+    if nest.is_composite(structure):
+        return not structure._nest_components()
+    if isinstance(structure, dict):
+        structure = list(structure.values())
+    return isinstance(structure, (list, tuple)) and any(_unwritten_composites(x) for x in structure)
+
+
+def _discover_state(cond_fn, body_fn, state, names, where, shape_invariants, placeholder_names):
+    """`state` with unwritten TensorArrays given their buffers by a trial
+    trace of the loop (which leaves nothing in the IR)."""
+    state = list(state)
+    for _ in builtins.range(3):
+        try:
+            _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants, None,
+                              placeholder_names, dry=True)
+        except _Retry as retry:
+            if retry.state is None:
+                return state
+            state = retry.state
+    return state
 
 
 def _stage_while(cond_fn, body_fn, state, names, where, shape_invariants, maximum_iterations,
@@ -268,7 +295,7 @@ class _Retry(Exception):
 
 
 def _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
-                      maximum_iterations, placeholder_names):
+                      maximum_iterations, placeholder_names, dry=False):
     graph = _context.current_graph()
     Undefined = _undefined_type()
     leaf_names = _leaf_names(state, names)
@@ -334,6 +361,9 @@ def _stage_while_once(cond_fn, body_fn, state, names, where, shape_invariants,
     if materialized is not None:  # a TensorArray first written in the loop: carry its buffer
         op.erase()
         raise _Retry(materialized)
+    if dry:  # a trial trace: the structure is final
+        op.erase()
+        raise _Retry(None)
     if not nest.same_structure(list(state), out):
         raise ValueError(f"the loop body at {where} changes the structure of the loop variables: "
                          f"{nest.structure_text(list(state))} -> {nest.structure_text(out)}")

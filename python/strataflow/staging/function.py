@@ -17,7 +17,6 @@ arrays from then on. Inside another trace, a `Function` call is inlined.
 from __future__ import annotations
 
 import functools
-import itertools
 import inspect
 import re
 import threading
@@ -29,6 +28,7 @@ import numpy as np
 
 from strataflow.framework import context as _context
 from strataflow.framework import variables as _variables
+from strataflow.framework.errors import CompilationError
 from strataflow.framework.tensor import EagerTensor, Tensor, convert_to_tensor
 from strataflow.framework.tensor_shape import TensorSpec
 from strataflow.framework.variables import Variable
@@ -43,11 +43,14 @@ class RetracingWarning(UserWarning):
     """A staged function is traced again and again (each trace compiles)."""
 
 
-_ids = itertools.count(1)
+class CompilerFallbackWarning(UserWarning):
+    """The optimizing pipeline failed on a function; it runs as naive loops."""
 
 
-def _symbol(name: str) -> str:
-    return f"{re.sub(r'[^A-Za-z0-9_]', '_', name)}_{next(_ids)}"
+def _symbol(name: str, n: int) -> str:
+    """The function's symbol: deterministic (name and trace number), so that
+    identical traces hit the compile cache, across processes too."""
+    return f"{re.sub(r'[^A-Za-z0-9_]', '_', name)}_{n}"
 
 
 # ---------------------------------------------------------------------------
@@ -113,7 +116,17 @@ class ConcreteFunction:
 
         graph = self.graph
         with graph.ctx:
-            compiled = compiler.compile_module(graph.module, graph.name)
+            try:
+                compiled = compiler.compile_module(graph.module, graph.name)
+            except CompilationError as e:
+                # The optimizing schedule rejected it: run the reference
+                # lowering (naive loops) rather than fail the call, and say so.
+                try:
+                    compiled = compiler.compile_module(graph.module, graph.name, optimize=False)
+                except CompilationError:
+                    raise e from None
+                warnings.warn(f"{graph.name}: the optimizing CPU pipeline failed, using naive "
+                              f"loops:\n{e}", CompilerFallbackWarning, stacklevel=4)
         state = graph.variable_inputs + self._captures
         inputs = [(s.dtype._np, s.shape.dims) for s in self._input_specs]
         inputs += [(x.dtype, x.shape) if x.__class__ is np.ndarray else (x.dtype._np, x.shape.dims)
@@ -307,7 +320,7 @@ class Function:
 
     def _trace(self, args, kwargs, specs) -> ConcreteFunction:
         self._report_retracing(args, kwargs)
-        graph = FuncGraph(_symbol(self._name))
+        graph = FuncGraph(_symbol(self._name, self._tracing_count))
         placeholders = iter([graph.add_input(s) for s in specs])
         sym_args, sym_kwargs, variables = _substitute(args, kwargs, placeholders)
         for v in variables:
@@ -535,4 +548,4 @@ def _guards_hold(guards) -> bool:
     return True
 
 
-__all__ = ["ConcreteFunction", "Function", "RetracingWarning", "function"]
+__all__ = ["CompilerFallbackWarning", "ConcreteFunction", "Function", "RetracingWarning", "function"]

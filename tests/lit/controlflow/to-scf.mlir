@@ -42,3 +42,36 @@ func.func @loop(%x: tensor<4xui8>, %p: tensor<i1>) -> tensor<4xui8> {
   }
   return %r : tensor<4xui8>
 }
+
+// Nested sf ops in every region convert: the comparison computing the
+// condition, and an sf.if inside the loop body.
+// CHECK-LABEL: func.func @nested
+// CHECK: scf.while
+// CHECK: linalg.generic
+// CHECK: arith.cmpi slt
+// CHECK: %[[C:.*]] = tensor.extract %{{.*}}[] : tensor<i1>
+// CHECK-NEXT: scf.condition(%[[C]])
+// CHECK: } do {
+// CHECK: scf.if
+// CHECK: scf.yield
+// CHECK-NOT: sf.
+// CHECK: return
+func.func @nested(%n: tensor<i32>, %limit: tensor<i32>, %p: tensor<i1>) -> tensor<i32> {
+  %r = sf.while (%n) : (tensor<i32>) -> tensor<i32> {
+  ^bb0(%i: tensor<i32>):
+    %c = sf.less %i, %limit : tensor<i32>
+    sf.condition(%c : tensor<i1>) %i : tensor<i32>
+  } do {
+  ^bb0(%i: tensor<i32>):
+    %next = sf.if %p : tensor<i1> -> tensor<i32> {
+      %d = sf.add %i, %i : tensor<i32>
+      sf.yield %d : tensor<i32>
+    } else {
+      %one = sf.constant dense<1> : tensor<i32>
+      %s = sf.add %i, %one : tensor<i32>
+      sf.yield %s : tensor<i32>
+    }
+    sf.yield %next : tensor<i32>
+  }
+  return %r : tensor<i32>
+}

@@ -83,3 +83,18 @@ func.func @infer(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<?xf32> {
   %s = sf.reduce_sum %m axes [1] : tensor<?x?xf32> -> tensor<?xf32>
   return %s : tensor<?xf32>
 }
+
+// Inference that would break another constraint of the op (here: both
+// comparison operands of one type) is not applied.
+// CHECK-LABEL: func.func @constrained
+// CHECK-NEXT: %[[D:.*]] = tensor.cast %arg0 : tensor<4xf32> to tensor<?xf32>
+// CHECK-NEXT: %[[L:.*]] = sf.less %[[D]], %arg1 : tensor<?xf32>
+// CHECK-NEXT: %[[S:.*]] = sf.less %arg0, %arg0 : tensor<4xf32>
+// CHECK-NEXT: %[[C:.*]] = tensor.cast %[[S]] : tensor<4xi1> to tensor<?xi1>
+// CHECK-NEXT: return %[[L]], %[[C]]
+func.func @constrained(%x: tensor<4xf32>, %y: tensor<?xf32>) -> (tensor<?xi1>, tensor<?xi1>) {
+  %d = tensor.cast %x : tensor<4xf32> to tensor<?xf32>
+  %l = sf.less %d, %y : tensor<?xf32>
+  %s = sf.less %d, %d : tensor<?xf32>
+  return %l, %s : tensor<?xi1>, tensor<?xi1>
+}

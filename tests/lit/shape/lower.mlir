@@ -93,3 +93,12 @@ func.func @gather(%p: tensor<5x3xf32>, %i: tensor<?xi32>) -> tensor<?x3xf32> {
   %0 = sf.gather %p, %i {axis = 0} : (tensor<5x3xf32>, tensor<?xi32>) -> tensor<?x3xf32>
   return %0 : tensor<?x3xf32>
 }
+
+// A written result type may be less (or more) static than the inferred one
+// when the two are compatible: the lowering builds the inferred type and casts.
+// CHECK-LABEL: func.func @compatible_result
+// CHECK: tensor.cast %{{.*}} : tensor<5x3xf32> to tensor<?x?xf32>
+func.func @compatible_result(%x: tensor<2x3xf32>, %y: tensor<3x3xf32>) -> tensor<?x?xf32> {
+  %0 = sf.concat %x, %y {axis = 0} : (tensor<2x3xf32>, tensor<3x3xf32>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
