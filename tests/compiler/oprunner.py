@@ -1,13 +1,11 @@
-"""Compile one `sf` op into a function and run it on NumPy arrays.
+"""Compile one `sf` op into a function (through sfjit) and run it on NumPy arrays.
 
     >>> run_op("sf.reduce_sum %a0 axes [0] : tensor<3xf32> -> tensor<f32>", [np.ones(3, np.float32)], ["tensor<3xf32>"], "tensor<f32>")  # doctest: +SKIP
 """
 from __future__ import annotations
 
 import numpy as np
-from mlir import ir
-
-from strataflow import compiler
+from sfjit import compile_fn
 
 DTYPES = {
     "f16": np.float16, "f32": np.float32, "f64": np.float64, "i1": np.bool_,
@@ -21,7 +19,7 @@ def tensor_type(shape, dtype: str) -> str:
     return f"tensor<{dims}{dtype}>"
 
 
-def compile_op(op: str, arg_types: list[str], result_type: str) -> compiler.CompiledFunction:
+def compile_op(op: str, arg_types: list[str], result_type: str):
     """Compiles `@f(%a0, %a1, ...) -> result` whose body is `op`."""
     names = [f"%a{i}" for i in range(len(arg_types))]
     params = ", ".join(f"{n}: {t}" for n, t in zip(names, arg_types))
@@ -30,8 +28,7 @@ def compile_op(op: str, arg_types: list[str], result_type: str) -> compiler.Comp
         f"  %r = {op}\n"
         f"  return %r : {result_type}\n}}"
     )
-    with compiler.new_context():
-        return compiler.compile_module(ir.Module.parse(text), "f")
+    return compile_fn(text)  # one shared context, compiled once per text
 
 
 def run_op(op: str, arrays, arg_types: list[str], result_type: str) -> np.ndarray:
