@@ -55,10 +55,6 @@ def test_float_reductions_match_numpy(op, axes, keepdims):
     np.testing.assert_allclose(y, NUMPY[op](x, axis=axes, keepdims=keepdims), rtol=1e-5)
 
 
-# Any i1 buffer fails in main for now (even sf.logical_not): codegen's
-# vector.transfer_read of i1 memrefs is not handled by sf-widen-bool-memrefs.
-@pytest.mark.xfail(reason="i1 buffers: vectorized transfer_read vs sf-widen-bool-memrefs",
-                   strict=False)
 @pytest.mark.parametrize("op", ["reduce_any", "reduce_all"])
 @pytest.mark.parametrize("axes,keepdims", [((0,), False), ((-1,), True), ((0, 1), False)])
 def test_boolean_reductions(op, axes, keepdims):
