@@ -4,11 +4,14 @@
     (y,) = f(np.ones(3, np.float32))
 
 One MLIR context serves the whole test session; each distinct module text is
-compiled once (compiling costs ~20-50 ms, calling microseconds).
+compiled once (compiling costs ~20-50 ms, calling microseconds). These tests
+check op semantics, so they use the reference pipeline; SF_TEST_OPTIMIZE=1
+runs them through the optimizing CPU pipeline instead.
 """
 from __future__ import annotations
 
 import functools
+import os
 
 import ml_dtypes
 import numpy as np
@@ -18,6 +21,7 @@ compiler = pytest.importorskip("strataflow.compiler")
 from mlir import ir  # noqa: E402
 
 _CTX = compiler.new_context()
+_OPTIMIZE = os.environ.get("SF_TEST_OPTIMIZE") == "1"
 
 MLIR_TYPES = {
     np.dtype(np.float16): "f16", np.dtype(ml_dtypes.bfloat16): "bf16",
@@ -47,7 +51,7 @@ def compile_fn(text: str, name: str = "f"):
     """The compiled function `name` of a module given as text."""
     with _CTX:
         module = ir.Module.parse(text)
-        return compiler.compile_module(module, name)
+        return compiler.compile_module(module, name, optimize=_OPTIMIZE)
 
 
 def lower_text(text: str, stage: str) -> str:

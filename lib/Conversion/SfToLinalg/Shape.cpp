@@ -118,25 +118,13 @@ void replaceWithCast(const Pattern &p, ConversionPatternRewriter &rewriter,
   rewriter.replaceOp(op, value);
 }
 
-/// `x` reversed along `axes`: static dims through the indexing map, dynamic
-/// ones by reading at size - 1 - i.
+/// `x` reversed along `axes`, read at size - 1 - i. Not an indexing map
+/// (d -> N - 1 - d): linalg tiling asserts on negative coefficients.
 Value reverse(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes) {
   auto type = cast<RankedTensorType>(x.getType());
   auto sizes = sizesOf(b, type, [&](int64_t i) -> OpFoldResult {
     return dimOf(b, loc, x, i);
   });
-  bool allStatic = llvm::all_of(
-      axes, [&](int64_t a) { return !type.isDynamicDim(a); });
-  if (allStatic) {
-    SmallVector<AffineExpr> exprs;
-    for (int64_t d = 0; d < type.getRank(); ++d) {
-      AffineExpr e = b.getAffineDimExpr(d);
-      exprs.push_back(llvm::is_contained(axes, d)
-                          ? type.getDimSize(d) - 1 - e
-                          : e);
-    }
-    return buildMapped(b, loc, type, sizes, x, exprs);
-  }
   SmallVector<Value> lastIndex;
   for (int64_t d = 0; d < type.getRank(); ++d)
     lastIndex.push_back(llvm::is_contained(axes, d)
