@@ -566,9 +566,30 @@ struct SfCpuTileAndVectorizePass
       vector::populateVectorMultiReductionLoweringPatterns(
           p, vector::VectorMultiReductionLowering::InnerParallel);
       vector::populateVectorTransferPermutationMapLoweringPatterns(p);
-      auto all = [](StringRef) { return true; };
-      populateMathF32ExpansionPatterns(p, all);
-      populateMathPolynomialApproximationPatterns(p, all);
+      // erf's approximation is not limited to f32 (it would lose f64
+      // precision): erf stays a libm call.
+      auto approximate = [](StringRef name) {
+        return name != "erf" && name != "erfc";
+      };
+      populateMathF32ExpansionPatterns(p, approximate);
+      populateMathPolynomialApproximationPatterns(p, approximate);
+      // Math ops left on n-D vectors (math-to-llvm only takes 1-D): rows,
+      // with the leading unit dims cast away.
+      vector::populateCastAwayVectorLeadingOneDimPatterns(p);
+      vector::UnrollVectorOptions unroll;
+      unroll.setNativeShapeFn(
+          [](Operation *op) -> std::optional<SmallVector<int64_t>> {
+            if (!isa<math::MathDialect>(op->getDialect()) ||
+                op->getNumResults() != 1)
+              return std::nullopt;
+            auto type = dyn_cast<VectorType>(op->getResult(0).getType());
+            if (!type || type.getRank() < 2)
+              return std::nullopt;
+            SmallVector<int64_t> row(type.getRank(), 1);
+            row.back() = type.getShape().back();
+            return row;
+          });
+      vector::populateVectorUnrollPatterns(p, unroll);
     });
   }
 };

@@ -38,7 +38,7 @@ constexpr const char *kAsyncLowering =
 // (the memref lowering aborts on i1 stores). expand-strided-metadata makes
 // affine.apply for dynamic subview offsets, hence the second lower-affine.
 constexpr const char *kToLLVM =
-    "sf-widen-bool-memrefs,scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},"
+    "scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},"
     "convert-vector-to-llvm,lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
@@ -76,7 +76,13 @@ std::string toLoops(const CpuPipelineOptions &options) {
 }
 
 std::string toLLVM(const CpuPipelineOptions &options) {
-  std::string text = toLoops(options) + ",";
+  // Bools become bytes in memory before async outlining copies loop bodies
+  // into task functions.
+  std::string text = toLoops(options) + ",sf-widen-bool-memrefs,";
+  // Math functions left on vectors (f64, erf: no polynomial) become libm
+  // calls before the vector lowering, which then lowers the unrolling.
+  if (options.optimize)
+    text += "convert-math-to-libm,";
   if (options.threads > 1) {
     text += "func.func(sf-cpu-parallelize),";
     text += "async-parallel-for{min-task-size=1 num-workers=" +

@@ -300,10 +300,8 @@ def test_int8_elementwise():
     np.testing.assert_array_equal(compile_and_run(INT8_MAX, [x, y], threads=2), np.maximum(x, y))
 
 
-@pytest.mark.xfail(reason="i1 buffers abort the memref->LLVM lowering until "
-                   "sf-widen-bool-memrefs (helper cfstate) is in main", strict=False)
 def test_bool_result(tmp_path):
-    # In a subprocess: without the widening pass the lowering aborts.
+    # In a subprocess: an i1 buffer reaching the LLVM lowering aborts.
     script = textwrap.dedent(f"""
         import numpy as np
         from mlir import ir
@@ -333,3 +331,33 @@ def test_avx512_schedule(kernel, dtype, monkeypatch):
     if dtype == np.float64:
         text = text.replace("f32", "f64").replace("0xFF800000", "0xFFF0000000000000")
     check((text, ref, shapes), dtype, threads=2)
+
+
+def test_parallel_code_survives_other_engines_dying(tmp_path):
+    # An engine that loaded the async runtime through `shared_libs` would
+    # delete the process-wide runtime when it dies; the next parallel loop
+    # then crashes.
+    script = textwrap.dedent(f"""
+        import gc, sys
+        sys.path.insert(0, {os.path.dirname(__file__)!r})
+        import numpy as np
+        from mlir import ir
+        import linalg_kernels as K
+        from strataflow import compiler, config
+        from strataflow.compiler import cache
+        config.set_compile_cache_dir({str(tmp_path)!r})
+        config.threading.set_intra_op_parallelism_threads(2)
+        for m in (256, 257, 258):
+            text, ref, shapes = K.matmul(m, 128, 64)
+            with compiler.new_context():
+                fn = compiler.compile_module(ir.Module.parse(text), "f")
+            a, b = (np.ones(s, np.float32) for s in shapes)
+            assert np.allclose(fn(a, b)[0], 64.0)
+            del fn
+            cache.clear_memory_cache()
+            gc.collect()
+        print("ok")
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "ok"

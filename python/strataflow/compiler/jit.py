@@ -106,10 +106,24 @@ def _uses_async_runtime(llvm_module: ir.Module) -> bool:
     )
 
 
+_async_runtime = None
+
+
+def _load_async_runtime() -> None:
+    """Loads the async runtime once for the process, into the global symbol
+    scope where JIT-compiled code finds it. Not through `shared_libs`: an
+    engine that loaded it calls its `__mlir_execution_engine_destroy` when it
+    dies, which deletes the process-wide runtime under every other engine
+    (the next parallel loop dereferences null)."""
+    global _async_runtime
+    if _async_runtime is None:
+        _async_runtime = ctypes.CDLL(_runtime_lib("libmlir_async_runtime.so"), mode=ctypes.RTLD_GLOBAL)
+
+
 def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
-    libs = [_runtime_lib("libmlir_c_runner_utils.so")]
     if _uses_async_runtime(llvm_module):
-        libs.append(_runtime_lib("libmlir_async_runtime.so"))
+        _load_async_runtime()
+    libs = [_runtime_lib("libmlir_c_runner_utils.so")]
     engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
     # Once per engine, before its first lookup generates code (engines are
     # shared through the compile cache).
