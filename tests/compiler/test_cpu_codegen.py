@@ -149,7 +149,7 @@ def test_host_target_and_pipeline():
     config.threading.set_intra_op_parallelism_threads(3)
     from strataflow.compiler.jit import jit_pipeline
 
-    assert jit_pipeline() == (
+    assert jit_pipeline(optimize=True) == (
         f"sf-lower-to-llvm{{optimize=1 target={host.vector_target()} threads=3}}"
     )
     assert jit_pipeline(optimize=False) == "sf-lower-to-llvm"

@@ -88,9 +88,11 @@ def _threads() -> int:
     return threads
 
 
-def jit_pipeline(optimize: bool = True) -> str:
+def jit_pipeline(optimize: bool | None = None) -> str:
     """The pipeline the JIT uses: the optimizing CPU schedule for this host's
     vector ISA and the configured thread count (`optimize=False`: naive loops)."""
+    if optimize is None:
+        optimize = config.optimizer_enabled()
     if not optimize:
         return pipeline_name("llvm")
     return pipeline_name(
@@ -135,7 +137,7 @@ class CompiledFunction:
     """One JIT-compiled public function of a module; call it with arrays."""
 
     def __init__(
-        self, module: ir.Module, name: str, opt_level: int | None = None, optimize: bool = True
+        self, module: ir.Module, name: str, opt_level: int | None = None, optimize: bool | None = None
     ):
         func = _find_func(module, name)
         ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
@@ -232,11 +234,12 @@ def _find_func(module: ir.Module, name: str):
 
 
 def compile_module(
-    module: ir.Module, name: str, opt_level: int | None = None, optimize: bool = True
+    module: ir.Module, name: str, opt_level: int | None = None, optimize: bool | None = None
 ) -> CompiledFunction:
     """JIT-compiles function `name` of an `sf`-level module.
 
-    `opt_level` None picks LLVM's level by module size; `optimize=False`
+    `opt_level` None picks LLVM's level by module size; `optimize` None uses
+    `config.optimizer_enabled()`; `optimize=False`
     compiles naive loops (the reference lowering) instead of the tiled,
     vectorized, multi-threaded schedule.
     """
