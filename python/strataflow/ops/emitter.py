@@ -168,6 +168,8 @@ class Builder:
         shape = None
         for v in operands:
             r = ir.RankedTensorType(v.type).rank
+            if r == 0:  # a scalar contributes only 1s; nothing to concatenate
+                continue
             s = self.shape_of(v)
             if r < rank:
                 ones = self.shape_tensor([1] * (rank - r))
