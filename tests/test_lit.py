@@ -18,8 +18,11 @@ SF_OPT = pathlib.Path(__file__).parents[1] / "python" / "strataflow" / "_bin" / 
 def test_lit_file(path):
     if not SF_OPT.exists():
         pytest.importorskip("strataflow._sfnative", reason="sf-opt is not built")
+    env = dict(os.environ)
+    if SF_OPT.exists():  # a development build: use the tree, not an installed copy
+        env["PYTHONPATH"] = str(LIT_ROOT.parents[1] / "python")
     result = subprocess.run(
         [sys.executable, "-c", "import lit.main; lit.main.main()", "-v", str(path)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(LIT_ROOT.parents[1] / "python")},
+        capture_output=True, text=True, env=env,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

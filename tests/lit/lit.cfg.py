@@ -4,7 +4,6 @@
 # build) or else from the installed strataflow package; `FileCheck` is the
 # `filecheck` command of the PyPI package of that name. `not` is lit's
 # built-in.
-import importlib.util
 import os
 import shutil
 import sys
@@ -22,11 +21,12 @@ def _sf_opt_dir():
     here = os.path.join(config.test_source_root, "..", "..", "python", "strataflow", "_bin")
     if os.path.exists(os.path.join(here, "sf-opt")):
         return os.path.abspath(here)
-    spec = importlib.util.find_spec("strataflow")
-    if spec and spec.submodule_search_locations:
-        for root in spec.submodule_search_locations:
-            if os.path.exists(os.path.join(root, "_bin", "sf-opt")):
-                return os.path.join(root, "_bin")
+    # An installed package; a source tree on sys.path may shadow it, so look
+    # at every strataflow directory on the path, not only the first.
+    for entry in sys.path:
+        candidate = os.path.join(entry or os.getcwd(), "strataflow", "_bin")
+        if os.path.exists(os.path.join(candidate, "sf-opt")):
+            return os.path.abspath(candidate)
     lit_config.fatal("sf-opt not found: build the tree or install strataflow")
 
 
