@@ -23,6 +23,6 @@ def test_lit_file(path):
         env["PYTHONPATH"] = str(LIT_ROOT.parents[1] / "python")
     result = subprocess.run(
         [sys.executable, "-c", "import lit.main; lit.main.main()", "-v", str(path)],
-        capture_output=True, text=True, env=env,
+        capture_output=True, text=True, env=env, timeout=300,
     )
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

@@ -427,8 +427,10 @@ void vectorizeAll(RewriterBase &rewriter, func::FuncOp func) {
   SmallVector<linalg::LinalgOp> ops;
   func.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   for (linalg::LinalgOp op : ops) {
+    // A 0-d op has nothing to vectorize (and its tensor.extract would become
+    // an invalid 0-d vector.gather).
     if (!op.hasPureTensorSemantics() || op->hasAttr(kPackMarker) ||
-        hasSubByteOperand(op))
+        hasSubByteOperand(op) || op.getNumLoops() == 0)
       continue;
     auto linalgOp = cast<linalg::LinalgOp>(staticizeDynamicDims(rewriter, op));
     int64_t iterations = 1;
@@ -566,31 +568,42 @@ struct SfCpuTileAndVectorizePass
       vector::populateVectorMultiReductionLoweringPatterns(
           p, vector::VectorMultiReductionLowering::InnerParallel);
       vector::populateVectorTransferPermutationMapLoweringPatterns(p);
+      // Gathers (reversed or computed indices) as element loads: the LLVM
+      // lowering takes no gather from a strided buffer.
+      vector::populateVectorGatherLoweringPatterns(p);
+      vector::populateVectorGatherToConditionalLoadPatterns(p);
       // erf's approximation is not limited to f32 (it would lose f64
-      // precision): erf stays a libm call.
-      auto approximate = [](StringRef name) {
-        return name != "erf" && name != "erfc";
+      // precision): erf stays a libm call. rsqrt's needs the x86vector
+      // dialect, which the JIT cannot translate: it stays 1/sqrt.
+      auto approximate = [](StringRef name) { // "math.exp", ...
+        name.consume_front("math.");
+        return name != "erf" && name != "erfc" && name != "rsqrt";
       };
       populateMathF32ExpansionPatterns(p, approximate);
       populateMathPolynomialApproximationPatterns(p, approximate);
-      // Math ops left on n-D vectors (math-to-llvm only takes 1-D): rows,
-      // with the leading unit dims cast away.
-      vector::populateCastAwayVectorLeadingOneDimPatterns(p);
-      vector::UnrollVectorOptions unroll;
-      unroll.setNativeShapeFn(
-          [](Operation *op) -> std::optional<SmallVector<int64_t>> {
-            if (!isa<math::MathDialect>(op->getDialect()) ||
-                op->getNumResults() != 1)
-              return std::nullopt;
-            auto type = dyn_cast<VectorType>(op->getResult(0).getType());
-            if (!type || type.getRank() < 2)
-              return std::nullopt;
-            SmallVector<int64_t> row(type.getRank(), 1);
-            row.back() = type.getShape().back();
-            return row;
-          });
-      vector::populateVectorUnrollPatterns(p, unroll);
     });
+
+    // 6. Math ops left on n-D vectors (math-to-llvm only takes 1-D): rows,
+    //    with the leading unit dims cast away. Without canonicalization: the
+    //    unroll patterns for vector.from_elements ignore the native shape
+    //    and would undo the canonical insert-chain folding forever.
+    RewritePatternSet unrollPatterns(&getContext());
+    vector::populateCastAwayVectorLeadingOneDimPatterns(unrollPatterns);
+    vector::UnrollVectorOptions unroll;
+    unroll.setNativeShapeFn(
+        [](Operation *op) -> std::optional<SmallVector<int64_t>> {
+          if (!isa<math::MathDialect>(op->getDialect()) ||
+              op->getNumResults() != 1)
+            return std::nullopt;
+          auto type = dyn_cast<VectorType>(op->getResult(0).getType());
+          if (!type || type.getRank() < 2)
+            return std::nullopt;
+          SmallVector<int64_t> row(type.getRank(), 1);
+          row.back() = type.getShape().back();
+          return row;
+        });
+    vector::populateVectorUnrollPatterns(unrollPatterns, unroll);
+    (void)applyPatternsGreedily(func, std::move(unrollPatterns));
   }
 };
 

@@ -79,10 +79,11 @@ std::string toLLVM(const CpuPipelineOptions &options) {
   // Bools become bytes in memory before async outlining copies loop bodies
   // into task functions.
   std::string text = toLoops(options) + ",sf-widen-bool-memrefs,";
-  // Math functions left on vectors (f64, erf: no polynomial) become libm
-  // calls before the vector lowering, which then lowers the unrolling.
+  // Math ops on vectors become LLVM intrinsics (LLVM scalarizes those it has
+  // no vector form for); what has no intrinsic (erf) becomes libm calls
+  // before the vector lowering, which then lowers the unrolling.
   if (options.optimize)
-    text += "convert-math-to-libm,";
+    text += "convert-math-to-llvm,convert-math-to-libm,";
   if (options.threads > 1) {
     text += "func.func(sf-cpu-parallelize),";
     text += "async-parallel-for{min-task-size=1 num-workers=" +

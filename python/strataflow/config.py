@@ -15,15 +15,14 @@ import os
 
 _intra_op_threads = 0
 _cache_dir: str | None = None
-# The optimizing CPU schedule is opt-in until it handles every op the library
-# emits (it can still exhaust memory on some staged gradient graphs).
-_optimizer = os.environ.get("STRATAFLOW_OPTIMIZE", "0") not in ("", "0")
+# STRATAFLOW_OPTIMIZE=0 compiles naive loops (the readable reference).
+_optimizer = os.environ.get("STRATAFLOW_OPTIMIZE", "1") not in ("", "0")
 
 
 def set_optimizer_enabled(enabled: bool) -> None:
     """Compile with the tiled/vectorized CPU schedule (`sf-cpu-tile-and-vectorize`).
 
-    >>> set_optimizer_enabled(True)   # or STRATAFLOW_OPTIMIZE=1 in the environment
+    >>> set_optimizer_enabled(False)   # or STRATAFLOW_OPTIMIZE=0 in the environment
     """
     global _optimizer
     _optimizer = bool(enabled)

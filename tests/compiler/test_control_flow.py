@@ -36,13 +36,6 @@ func.func @collatz(%n0: tensor<i64>) -> tensor<i64> {
 """
 
 
-# The optimized pipeline vectorizes comparisons into vector.transfer_write of
-# i1 buffers, which sf-widen-bool-memrefs does not retype yet.
-BOOL_VECTORS = pytest.mark.xfail(
-    strict=True, reason="vector transfers of i1 buffers are not widened to i8 yet"
-)
-
-
 def compile_fn(text, name, optimize=True):
     with compiler.new_context():
         return compiler.compile_module(ir.Module.parse(text), name, optimize=optimize)
@@ -56,7 +49,7 @@ def collatz_steps(n):
     return steps
 
 
-@pytest.mark.parametrize("optimize", [pytest.param(True, marks=BOOL_VECTORS), False])
+@pytest.mark.parametrize("optimize", [True, False])
 def test_collatz_27_takes_111_steps(optimize):
     f = compile_fn(COLLATZ, "collatz", optimize)
     (steps,) = f(np.array(27, np.int64))

@@ -104,9 +104,7 @@ def test_dynamic_variable_in_a_loop():
       return
     }}
     """
-    # Naive loops: vectorized i1 comparisons do not lower yet (see
-    # test_control_flow.BOOL_VECTORS).
-    f = compile_fn(text, "f", optimize=False)
+    f = compile_fn(text, "f")
     v = np.zeros(4, np.float64)
     f(v, np.arange(4, dtype=np.float64), np.array(5, np.int32))
     np.testing.assert_array_equal(v, 5 * np.arange(4))

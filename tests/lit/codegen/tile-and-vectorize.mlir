@@ -1,6 +1,3 @@
-// The schedule regressed when the op families were merged (open CPU codegen
-// issue): it crashes on small matmuls. Expected to fail until fixed.
-// XFAIL: *
 // RUN: sf-opt %s --pass-pipeline="builtin.module(func.func(sf-cpu-tile-and-vectorize{target=avx2}),canonicalize,cse)" | FileCheck %s --check-prefixes=CHECK,AVX2
 // RUN: sf-opt %s --pass-pipeline="builtin.module(func.func(sf-cpu-tile-and-vectorize{target=avx512}),canonicalize,cse)" | FileCheck %s --check-prefixes=CHECK,AVX512
 
