@@ -35,6 +35,9 @@ constexpr int64_t kUnknownExtent = 1024;
 /// Iterations (multiply-adds, elements) that make one async task worth it.
 constexpr int64_t kMinTaskWork = 1 << 16;
 constexpr int64_t kMaxTasks = 256;
+/// Thread blocks a contraction is split into at least (when big enough):
+/// a few per core, so that uneven blocks still balance.
+constexpr int64_t kMinContractionBlocks = 8;
 /// Contraction K block: keeps a K x N panel of the right operand in L2.
 constexpr int64_t kKBlock = 256;
 /// Largest iteration space handed to the vectorizer (a register tile is
@@ -216,6 +219,29 @@ Schedule makeSchedule(linalg::LinalgOp op, const CpuTarget &target) {
     };
     spread(dims.m, target.tileRows * 32);
     spread(dims.n, cols * 16);
+    // Cache blocks alone leave mid-size matmuls (128x784x256, an MLP layer)
+    // in one block on one core: halve the larger block dim (in whole
+    // register tiles) until every worker has a few blocks.
+    auto blocks = [&] {
+      int64_t b = 1;
+      for (unsigned d : llvm::concat<unsigned>(dims.batch, dims.m, dims.n))
+        b *= llvm::divideCeil(s.ranges[d], s.threadTile[d]);
+      return b;
+    };
+    // (A packed matmul's N is (N/cols, cols): split the outer one.)
+    unsigned m = dims.m.back(), n = dims.n.front();
+    int64_t nGrain = dims.n.size() > 1 ? 1 : cols;
+    while (blocks() < std::min(wantTasks, kMinContractionBlocks)) {
+      int64_t halfM = roundUp(llvm::divideCeil(s.threadTile[m], 2), target.tileRows);
+      int64_t halfN = roundUp(llvm::divideCeil(s.threadTile[n], 2), nGrain);
+      bool canM = halfM < s.threadTile[m], canN = halfN < s.threadTile[n];
+      if (canM && (!canN || s.threadTile[m] >= s.threadTile[n]))
+        s.threadTile[m] = halfM;
+      else if (canN)
+        s.threadTile[n] = halfN;
+      else
+        break;
+    }
   } else {
     s.threadTile = blockForTasks(s, isReduction, wantTasks);
   }
@@ -481,6 +507,7 @@ void applyWithCanonicalization(
   RewritePatternSet patterns(root->getContext());
   populate(patterns);
   addCanonicalizations(patterns);
+
   (void)applyPatternsGreedily(root, std::move(patterns));
 }
 

@@ -9,8 +9,8 @@
 // AVX2: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [512, 32, 16]
 // AVX512: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [512, 16, 32]
 // CHECK: scf.forall
-// AVX2: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (384, 32) step (192, 16)
-// AVX512: scf.forall (%{{.*}}) = (0) to (384) step (256)
+// AVX2: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (384, 32) step (96, 16)
+// AVX512: scf.forall (%{{.*}}) = (0) to (384) step (32)
 // CHECK: scf.for %{{.*}} = %c0 to %c512 step %c256
 // AVX2: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<6x1x16xf32>)
 // AVX512: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<8x1x32xf32>)
