@@ -492,6 +492,104 @@ void hoistAccumulators(RewriterBase &rewriter, func::FuncOp func) {
   }
 }
 
+/// Splits each loop-carried n-D vector (a register tile's accumulators,
+/// vector<6x1x16xf32>) into its 1-D rows. The loop body and the code after
+/// the loop see the n-D value rebuilt by inserts, which canonicalization
+/// folds away when every use is a row extract (as after the contraction
+/// lowering). Otherwise the insert chains become `vector.from_elements` of
+/// every scalar, which costs nothing at run time (LLVM cleans it up) but
+/// blows up the LLVM module tenfold, and so the compile time.
+struct SplitVectorIterArgs : public OpRewritePattern<scf::ForOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  static bool isSplit(Type t) {
+    auto v = dyn_cast<VectorType>(t);
+    return v && v.getRank() >= 2 && !v.isScalable();
+  }
+
+  /// Positions of the rows of `t`, in order.
+  static SmallVector<SmallVector<int64_t>> rows(VectorType t) {
+    ArrayRef<int64_t> leading = t.getShape().drop_back();
+    SmallVector<SmallVector<int64_t>> result(1);
+    for (int64_t extent : leading) {
+      SmallVector<SmallVector<int64_t>> next;
+      for (const SmallVector<int64_t> &prefix : result)
+        for (int64_t i = 0; i < extent; ++i) {
+          next.push_back(prefix);
+          next.back().push_back(i);
+        }
+      result = std::move(next);
+    }
+    return result;
+  }
+
+  static SmallVector<Value> split(OpBuilder &b, Location loc, Value v) {
+    SmallVector<Value> parts;
+    for (const SmallVector<int64_t> &pos : rows(cast<VectorType>(v.getType())))
+      parts.push_back(vector::ExtractOp::create(b, loc, v, pos));
+    return parts;
+  }
+
+  static Value join(OpBuilder &b, Location loc, VectorType t, ValueRange parts) {
+    Value v = arith::ConstantOp::create(b, loc, t, b.getZeroAttr(t));
+    for (auto [part, pos] : llvm::zip(parts, rows(t)))
+      v = vector::InsertOp::create(b, loc, part, v, pos);
+    return v;
+  }
+
+  LogicalResult matchAndRewrite(scf::ForOp loop,
+                                PatternRewriter &rewriter) const override {
+    if (llvm::none_of(loop.getResultTypes(), isSplit))
+      return failure();
+    Location loc = loop.getLoc();
+    SmallVector<Value> inits;
+    for (Value init : loop.getInitArgs())
+      llvm::append_range(inits, isSplit(init.getType())
+                                    ? split(rewriter, loc, init)
+                                    : SmallVector<Value>{init});
+    auto newLoop =
+        scf::ForOp::create(rewriter, loc, loop.getLowerBound(),
+                           loop.getUpperBound(), loop.getStep(), inits);
+    newLoop->setAttrs(loop->getAttrs());
+
+    // Old values from new ones: each split value from its run of parts.
+    auto regroup = [&](OpBuilder &b, TypeRange oldTypes, ValueRange flat) {
+      SmallVector<Value> values;
+      for (Type t : oldTypes) {
+        if (!isSplit(t)) {
+          values.push_back(flat.front());
+          flat = flat.drop_front();
+          continue;
+        }
+        size_t n = rows(cast<VectorType>(t)).size();
+        values.push_back(join(b, loc, cast<VectorType>(t), flat.take_front(n)));
+        flat = flat.drop_front(n);
+      }
+      return values;
+    };
+    Block *body = newLoop.getBody();
+    rewriter.setInsertionPointToStart(body);
+    SmallVector<Value> args = {newLoop.getInductionVar()};
+    llvm::append_range(args, regroup(rewriter, loop.getResultTypes(),
+                                     newLoop.getRegionIterArgs()));
+    rewriter.mergeBlocks(loop.getBody(), body, args);
+
+    auto yield = cast<scf::YieldOp>(body->getTerminator());
+    rewriter.setInsertionPoint(yield);
+    SmallVector<Value> yielded;
+    for (Value v : yield.getOperands())
+      llvm::append_range(yielded, isSplit(v.getType())
+                                      ? split(rewriter, loc, v)
+                                      : SmallVector<Value>{v});
+    rewriter.replaceOpWithNewOp<scf::YieldOp>(yield, yielded);
+
+    rewriter.setInsertionPointAfter(newLoop);
+    rewriter.replaceOp(loop, regroup(rewriter, loop.getResultTypes(),
+                                     newLoop.getResults()));
+    return success();
+  }
+};
+
 void addCanonicalizations(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
   for (Dialect *dialect : ctx->getLoadedDialects())
@@ -608,6 +706,11 @@ struct SfCpuTileAndVectorizePass
       };
       populateMathF32ExpansionPatterns(p, approximate);
       populateMathPolynomialApproximationPatterns(p, approximate);
+    });
+
+    // Accumulators as 1-D rows (see SplitVectorIterArgs).
+    applyWithCanonicalization(func, [](RewritePatternSet &p) {
+      p.add<SplitVectorIterArgs>(p.getContext());
     });
 
     // 6. Math ops left on n-D vectors (math-to-llvm only takes 1-D): rows,

@@ -38,7 +38,7 @@ constexpr const char *kAsyncLowering =
 // (the memref lowering aborts on i1 stores). expand-strided-metadata makes
 // affine.apply for dynamic subview offsets, hence the second lower-affine.
 constexpr const char *kToLLVM =
-    "scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},"
+    "scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},canonicalize,"
     "convert-vector-to-llvm,lower-affine,convert-scf-to-cf,"
     "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
     "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"

@@ -4,7 +4,7 @@
 // A matmul big enough for threads: B is packed into register-tile columns
 // (16 f32 on AVX2, 32 on AVX-512), the rows x columns blocks are an
 // scf.forall, K is blocked by 256, and the register tile (6x16 / 8x32)
-// accumulates in vector iter_args with FMAs.
+// accumulates in vector iter_args (one 1-D vector per row) with FMAs.
 // CHECK-LABEL: func.func @matmul
 // AVX2: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [512, 32, 16]
 // AVX512: tensor.expand_shape %{{.*}} {{\[\[}}0], [1, 2]] output_shape [512, 16, 32]
@@ -12,8 +12,8 @@
 // AVX2: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (384, 32) step (96, 16)
 // AVX512: scf.forall (%{{.*}}) = (0) to (384) step (32)
 // CHECK: scf.for %{{.*}} = %c0 to %c512 step %c256
-// AVX2: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<6x1x16xf32>)
-// AVX512: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<8x1x32xf32>)
+// AVX2: scf.for %{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX512: scf.for %{{.*}} iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
 // AVX2: vector.fma %{{.*}} : vector<16xf32>
 // AVX512: vector.fma %{{.*}} : vector<32xf32>
 // CHECK-NOT: linalg.
@@ -30,9 +30,9 @@ func.func @matmul(%a: tensor<384x512xf32>, %b: tensor<512x512xf32>) -> tensor<38
 // a 1-row remainder, 13 columns handled by one static 13-wide vector; no
 // packing (13 is not a multiple of the tile).
 // CHECK-LABEL: func.func @matmul_odd
-// AVX2: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<6x13xf32>)
-// AVX2: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<1x13xf32>)
-// AVX512: scf.for %{{.*}} iter_args(%{{.*}} = %{{.*}}) -> (vector<7x13xf32>)
+// AVX2: scf.for %{{.*}} iter_args({{.*}}) -> (vector<13xf32>, vector<13xf32>, vector<13xf32>, vector<13xf32>, vector<13xf32>, vector<13xf32>)
+// AVX2: scf.for %{{.*}} iter_args({{.*}}) -> (vector<13xf32>)
+// AVX512: scf.for %{{.*}} iter_args({{.*}}) -> (vector<13xf32>, vector<13xf32>, vector<13xf32>, vector<13xf32>, vector<13xf32>, vector<13xf32>, vector<13xf32>)
 // CHECK-NOT: linalg.matmul
 func.func @matmul_odd(%a: tensor<7x5xf32>, %b: tensor<5x13xf32>) -> tensor<7x13xf32> {
   %zero = arith.constant 0.0 : f32
@@ -47,8 +47,8 @@ func.func @matmul_odd(%a: tensor<7x5xf32>, %b: tensor<5x13xf32>) -> tensor<7x13x
 // becomes a vectorizable polynomial.
 // CHECK-LABEL: func.func @sum_exp
 // CHECK: scf.forall
-// AVX2: scf.for %{{.*}} = %c0 to %c1024 step %c16 iter_args(%{{.*}} = %{{.*}}) -> (vector<4x16xf32>)
-// AVX512: scf.for %{{.*}} = %c0 to %c1024 step %c32 iter_args(%{{.*}} = %{{.*}}) -> (vector<4x32xf32>)
+// AVX2: scf.for %{{.*}} = %c0 to %c1024 step %c16 iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX512: scf.for %{{.*}} = %c0 to %c1024 step %c32 iter_args({{.*}}) -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
 // CHECK-NOT: math.exp
 // CHECK: math.fma
 // CHECK-NOT: linalg.generic
@@ -71,8 +71,8 @@ func.func @sum_exp(%x: tensor<4096x1024xf32>) -> tensor<4096xf32> {
 // in registers (output-width x channel tile), as 1-D convolutions.
 // CHECK-LABEL: func.func @conv
 // CHECK: scf.forall
-// AVX2: -> (vector<1x6x16xf32>)
-// AVX512: -> (vector<1x8x32xf32>)
+// AVX2: -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// AVX512: -> (vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>, vector<32xf32>)
 // CHECK: vector.fma
 // CHECK-NOT: linalg.conv
 func.func @conv(%x: tensor<8x18x18x32xf32>, %w: tensor<3x3x32x64xf32>) -> tensor<8x16x16x64xf32> {
