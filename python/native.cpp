@@ -1,9 +1,11 @@
 //===- native.cpp - the strataflow._sfnative extension --------------------===//
 //
 // Registers the sf dialect into an `mlir.ir.DialectRegistry` and our passes
-// with the global registry, through the MLIR Python capsule protocol.
+// with the global registry, through the MLIR Python capsule protocol; and
+// the fast call path of small staged functions (fast_call.cpp).
 //
 //===----------------------------------------------------------------------===//
+#include "fast_call.h"
 #include "strataflow/CAPI.h"
 
 #include "mlir-c/Bindings/Python/Interop.h"
@@ -27,4 +29,5 @@ NB_MODULE(_sfnative, m) {
       nb::arg("registry"), "Adds the sf dialect to a DialectRegistry.");
   m.def("register_passes", &sfRegisterPassesAndPipelines,
         "Registers sf passes and pipelines (idempotent).");
+  sf::defineFastCall(m);
 }

@@ -425,3 +425,38 @@ def test_large_and_dynamic_arguments_take_the_general_path():
     for n in (1, 3, 5000):
         a = np.ones((n, 2), np.float32)
         np.testing.assert_array_equal(g(a).numpy(), a * 2)
+
+
+def test_small_calls_copy_arguments_and_results():
+    # The C++ path (_sfnative.call_small) copies argument bytes into the
+    # buffers the code reads; a transposed view is not C-contiguous and takes
+    # the NumPy path, which must give the same answer.
+    @sf.function
+    def f(x, y):
+        return x * 2.0 + y
+
+    base = np.arange(6, dtype=np.float32).reshape(2, 3)
+    y = np.full((3, 2), 10, np.float32)
+    expected = base.T * 2 + y
+    contiguous = f(c(np.ascontiguousarray(base.T)), c(y)).numpy()
+    transposed = f(c(base.T), c(y)).numpy()
+    np.testing.assert_array_equal(contiguous, expected)
+    np.testing.assert_array_equal(transposed, expected)
+    assert f.experimental_get_tracing_count() == 1
+    first = f(c(base.T.copy()), c(y))
+    second = f(c(np.zeros((3, 2), np.float32)), c(y))
+    np.testing.assert_array_equal(first.numpy(), expected)  # results are not reused buffers
+    np.testing.assert_array_equal(second.numpy(), y)
+
+
+def test_call_small_refuses_arguments_it_cannot_copy():
+    from strataflow._sfnative import call_small
+
+    # Nothing is run (function address 0 would crash) when an argument does
+    # not fit its slot: wrong size, or not C-contiguous.
+    slot = np.zeros(4, np.float32)
+    slots = ((slot.ctypes.data, slot.nbytes),)
+    assert not call_small(0, 0, slots, [np.zeros(3, np.float32)], 0, 4, 0, 0)
+    assert not call_small(0, 0, slots, [np.zeros(8, np.float32)[::2]], 0, 4, 0, 0)
+    assert not call_small(0, 0, slots, [], 0, 4, 0, 0)
+    assert not slot.any()
