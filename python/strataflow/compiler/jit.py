@@ -123,6 +123,7 @@ def _load_async_runtime() -> None:
 
 
 def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
+    memref.keep_freed_memory()
     if _uses_async_runtime(llvm_module):
         _load_async_runtime()
     libs = [_runtime_lib("libmlir_c_runner_utils.so")]

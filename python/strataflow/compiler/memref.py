@@ -18,6 +18,24 @@ _libc.free.argtypes = [ctypes.c_void_p]
 _libc.free.restype = None
 
 
+# glibc mallopt parameters.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+@functools.lru_cache(maxsize=None)
+def keep_freed_memory() -> None:
+    """Compiled code allocates its buffers (results, temporaries) with malloc
+    on every call. By default glibc serves blocks over 128 KiB with mmap and
+    gives freed memory back to the OS, so each call of a train step page-faults
+    all of its buffers in again (measured: half the time of an MLP step).
+    Keeping up to 64 MiB blocks in the heap makes a repeated call reuse them,
+    as the arenas of TF and JAX do. Once per process; no-op off glibc."""
+    mallopt = getattr(_libc, "mallopt", None)
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, 64 << 20)
+        mallopt(_M_TRIM_THRESHOLD, 256 << 20)
+
+
 @functools.lru_cache(maxsize=None)
 def descriptor_type(rank: int) -> type[ctypes.Structure]:
     """The ctypes struct of a rank-`rank` memref descriptor."""
