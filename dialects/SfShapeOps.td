@@ -259,6 +259,24 @@ def Sf_GatherOp : Sf_InferredShapeOp<"gather"> {
   let assemblyFormat = "$params `,` $indices attr-dict `:` functional-type(operands, results)";
 }
 
+def Sf_UnsortedSegmentSumOp : Sf_InferredShapeOp<"unsorted_segment_sum"> {
+  let summary = "sums the rows of `data` into the segments given by `segment_ids`";
+  let description = [{
+    tf.math.unsorted_segment_sum with 1-D `segment_ids`: row i of `data`
+    (its first dim) is added into row `segment_ids[i]` of a zero result of
+    `num_segments` rows. Ids outside [0, num_segments) are dropped (TF's CPU
+    kernel raises an error instead). The gradient of `sf.gather`.
+    ```mlir
+    %y = sf.unsorted_segment_sum %d, %ids {num_segments = 5}
+        : (tensor<?x3xf32>, tensor<?xi32>) -> tensor<5x3xf32>
+    ```
+  }];
+  let arguments = (ins Sf_Tensor:$data, Sf_IndexTensor:$segment_ids,
+                   I64Attr:$num_segments);
+  let results = (outs Sf_Tensor:$result);
+  let assemblyFormat = "$data `,` $segment_ids attr-dict `:` functional-type(operands, results)";
+}
+
 def Sf_OneHotOp : Sf_InferredShapeOp<"one_hot"> {
   let summary = "on_value where the index equals the position along `axis`";
   let description = [{

@@ -488,6 +488,28 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult UnsortedSegmentSumOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &inferred) {
+  RankedTensorType data = rankedType(adaptor.getData());
+  RankedTensorType ids = rankedType(adaptor.getSegmentIds());
+  if (ids.getRank() != 1)
+    return fail(loc, "segment_ids must be 1-D, got rank " + Twine(ids.getRank()));
+  if (data.getRank() < 1)
+    return fail(loc, "data must have rank >= 1");
+  int64_t rows = data.getDimSize(0), n = ids.getDimSize(0);
+  if (!ShapedType::isDynamic(rows) && !ShapedType::isDynamic(n) && rows != n)
+    return fail(loc, "data has " + Twine(rows) + " rows but there are " +
+                         Twine(n) + " segment ids");
+  int64_t segments = static_cast<int64_t>(adaptor.getNumSegments());
+  if (segments < 0)
+    return fail(loc, "num_segments must be >= 0, got " + Twine(segments));
+  SmallVector<int64_t> shape(data.getShape());
+  shape[0] = segments;
+  inferred.push_back(data.clone(shape));
+  return success();
+}
+
 LogicalResult OneHotOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sfjit
 from sfjit import assert_close, compile_fn, lower_text, tensor_type
 
 rng = np.random.default_rng(1)
@@ -278,3 +279,23 @@ def test_python_builders_infer_result_types():
         text = str(module)
     assert "-> tensor<3x?x1xf32>" in text
     assert "-> (tensor<3x?x1xf32>, tensor<?x3xi1>)" in text
+
+
+@pytest.mark.parametrize("optimize", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.int32])
+def test_unsorted_segment_sum_adds_rows_and_drops_out_of_range_ids(dtype, optimize):
+    ts = tensor_type(dtype, (None, 2, 3))
+    ti, td = tensor_type(np.int64, (None,)), tensor_type(dtype, (4, 2, 3))
+    text = (f"func.func @f(%d: {ts}, %i: {ti}) -> {td} {{\n"
+            f"  %r = sf.unsorted_segment_sum %d, %i {{num_segments = 4}} : ({ts}, {ti}) -> {td}\n"
+            f"  return %r : {td}\n}}")
+    with sfjit._CTX:
+        f = sfjit.compiler.compile_module(sfjit.ir.Module.parse(text), "f", optimize=optimize)
+    data = arr((7, 2, 3), dtype)
+    ids = np.array([2, 0, 2, -1, 4, 3, 2], np.int64)
+    expected = np.zeros((4, 2, 3), dtype)
+    for row, i in zip(data, ids):
+        if 0 <= i < 4:
+            expected[i] += row
+    assert_close(f(data, ids)[0], expected)
+    assert_close(f(data[:0], ids[:0])[0], np.zeros((4, 2, 3), dtype))  # no ids: zeros

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -691,6 +692,75 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
   }
 };
 
+/// A sequential loop over the ids: each in-range id adds its data row into
+/// that row of the (zero-filled) result, carried as a tensor so that
+/// bufferization updates one buffer in place.
+struct UnsortedSegmentSumLowering
+    : OpConversionPattern<UnsortedSegmentSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(UnsortedSegmentSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = inferredType(*this, op);
+    Value data = adaptor.getData(), ids = adaptor.getSegmentIds();
+    auto sizes = sizesOf(rewriter, type, [&](int64_t j) -> OpFoldResult {
+      return dimOf(rewriter, loc, data, j);
+    });
+    Value zero = rewriter.create<arith::ConstantOp>(
+        loc, rewriter.getZeroAttr(type.getElementType()));
+    Value empty = rewriter.create<tensor::EmptyOp>(loc, sizes,
+                                                   type.getElementType());
+    Value init =
+        rewriter.create<linalg::FillOp>(loc, zero, empty).getResult(0);
+    // One row: [1] + the other dims, at (row, 0, ...).
+    SmallVector<OpFoldResult> rowSizes(sizes);
+    rowSizes[0] = rewriter.getIndexAttr(1);
+    SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
+    auto offsetsAt = [&](Value row) {
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      offsets[0] = row;
+      return offsets;
+    };
+    Value segments = indexConst(rewriter, loc, type.getDimSize(0));
+    Value count = dimOf(rewriter, loc, ids, 0);
+    auto loop = rewriter.create<scf::ForOp>(
+        loc, indexConst(rewriter, loc, 0), count, indexConst(rewriter, loc, 1),
+        ValueRange{init},
+        [&](OpBuilder &b, Location l, Value i, ValueRange acc) {
+          Value id = b.create<tensor::ExtractOp>(l, ids, ValueRange{i});
+          id = b.create<arith::IndexCastOp>(l, b.getIndexType(), id);
+          Value inRange = b.create<arith::AndIOp>(
+              l,
+              b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, id,
+                                      indexConst(b, l, 0)),
+              b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, id,
+                                      segments));
+          auto ifOp = b.create<scf::IfOp>(
+              l, inRange,
+              [&](OpBuilder &t, Location tl) {
+                Value row = t.create<tensor::ExtractSliceOp>(
+                    tl, data, offsetsAt(i), rowSizes, strides);
+                Value target = t.create<tensor::ExtractSliceOp>(
+                    tl, acc[0], offsetsAt(id), rowSizes, strides);
+                Value sum = t.create<linalg::AddOp>(
+                                 tl, ValueRange{row, target}, ValueRange{target})
+                                .getResult(0);
+                Value updated = t.create<tensor::InsertSliceOp>(
+                    tl, sum, acc[0], offsetsAt(id), rowSizes, strides);
+                t.create<scf::YieldOp>(tl, updated);
+              },
+              [&](OpBuilder &e, Location el) {
+                e.create<scf::YieldOp>(el, acc[0]);
+              });
+          b.create<scf::YieldOp>(l, ifOp.getResult(0));
+        });
+    replaceWithCast(*this, rewriter, op, loop.getResult(0));
+    return success();
+  }
+};
+
 struct OneHotLowering : OpConversionPattern<OneHotOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -824,5 +894,6 @@ void sf::populateShapeToLinalgPatterns(TypeConverter &converter,
                ReshapeLowering, TransposeLowering, ExpandDimsLowering,
                SqueezeLowering, ReverseLowering, ConcatLowering, SliceLowering,
                StridedSliceLowering, PadLowering, GatherLowering,
+               UnsortedSegmentSumLowering,
                OneHotLowering, RangeLowering>(converter, patterns.getContext());
 }

@@ -663,6 +663,37 @@ def _gather_grad_kernel(g, indices, *, shape, axis, batch_dims):
     return out
 
 
+def _gather_grad_emit(b, g, indices, *, out_specs, shape, axis, batch_dims):
+    """Gathered slices moved to the front, summed into their rows by
+    `sf.unsorted_segment_sum`, moved back."""
+    if batch_dims:
+        from strataflow.framework.errors import UnimplementedError
+
+        raise UnimplementedError("the gradient of gather with batch_dims is not "
+                                 "supported in staged code", op="gather_grad")
+    from mlir import ir
+
+    dtype = out_specs.dtype
+    rest = shape[:axis] + shape[axis + 1:]
+    # g: params dims around the indices' dims, flattened into one
+    rows = b.op("sf.reshape", [g, b.shape_tensor(shape[:axis] + (-1,) + shape[axis + 1:])],
+                [b.tensor_type(shape[:axis] + (None,) + shape[axis + 1:], dtype)])
+    to_front = (axis,) + tuple(i for i in range(len(shape)) if i != axis)
+    if axis:
+        rows = b.op("sf.transpose", [rows], [b.tensor_type((None,) + rest, dtype)],
+                    {"perm": b.i64_array(to_front)})
+    ids = b.op("sf.reshape", [indices, b.shape_tensor((-1,))],
+               [ir.RankedTensorType.get([ir.ShapedType.get_dynamic_size()],
+                                        ir_element_type(indices))])
+    summed = b.op("sf.unsorted_segment_sum", [rows, ids],
+                  [b.tensor_type((shape[axis],) + rest, dtype)],
+                  {"num_segments": b.i64(shape[axis])})
+    if not axis:
+        return summed
+    return b.op("sf.transpose", [summed], [b.tensor_type(out_specs)],
+                {"perm": b.i64_array(np.argsort(to_front))})
+
+
 def _gather_grad_infer(g, indices, *, shape, axis, batch_dims):
     if None in shape:
         raise InvalidArgumentError("the gradient of gather needs a static params shape")
@@ -671,7 +702,7 @@ def _gather_grad_infer(g, indices, *, shape, axis, batch_dims):
 
 _GATHER = op_def("gather", _gather_kernel, _gather_infer, _gather_emit, _gather_grad)
 _GATHER_GRAD = op_def(
-    "gather_grad", _gather_grad_kernel, _gather_grad_infer, None,
+    "gather_grad", _gather_grad_kernel, _gather_grad_infer, _gather_grad_emit,
     lambda ctx, gg: [apply(_GATHER, [gg, ctx.inputs[1]], axis=ctx.attrs["axis"],
                            batch_dims=ctx.attrs["batch_dims"]), None])
 

@@ -113,6 +113,24 @@ func.func @gather_axis(%p: tensor<4x3xf32>, %i: tensor<2xi32>) {
 
 // -----
 
+func.func @segment_ids_rank(%d: tensor<4x3xf32>, %i: tensor<4x1xi32>) {
+  // expected-error @+2 {{segment_ids must be 1-D, got rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = sf.unsorted_segment_sum %d, %i {num_segments = 2} : (tensor<4x3xf32>, tensor<4x1xi32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @segment_ids_count(%d: tensor<4x3xf32>, %i: tensor<5xi32>) {
+  // expected-error @+2 {{data has 4 rows but there are 5 segment ids}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = sf.unsorted_segment_sum %d, %i {num_segments = 2} : (tensor<4x3xf32>, tensor<5xi32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
 func.func @one_hot_values(%i: tensor<2xi32>, %on: tensor<f32>, %off: tensor<i32>) {
   // expected-error @+2 {{on_value and off_value have different element types}}
   // expected-error @+1 {{failed to infer returned types}}

@@ -97,6 +97,23 @@ func.func @gather(%p: tensor<5x3xf32>, %i: tensor<?xi32>) -> tensor<?x3xf32> {
   return %0 : tensor<?x3xf32>
 }
 
+// A sequential loop over the ids; in-range ones add their row in place.
+// CHECK-LABEL: func.func @unsorted_segment_sum
+// CHECK: %[[ZERO:.*]] = linalg.fill
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (tensor<4x3xf32>)
+// CHECK: %[[ID:.*]] = arith.index_cast
+// CHECK: scf.if
+// CHECK: tensor.extract_slice %{{.*}}[%[[I]], 0] [1, 3] [1, 1]
+// CHECK: tensor.extract_slice %[[ACC]][%[[ID]], 0] [1, 3] [1, 1]
+// CHECK: linalg.add
+// CHECK: tensor.insert_slice %{{.*}} into %[[ACC]][%[[ID]], 0] [1, 3] [1, 1]
+// CHECK: } else {
+// CHECK-NEXT: scf.yield %[[ACC]]
+func.func @unsorted_segment_sum(%d: tensor<?x3xf32>, %i: tensor<?xi64>) -> tensor<4x3xf32> {
+  %0 = sf.unsorted_segment_sum %d, %i {num_segments = 4} : (tensor<?x3xf32>, tensor<?xi64>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
 // A written result type may be less (or more) static than the inferred one
 // when the two are compatible: the lowering builds the inferred type and casts.
 // CHECK-LABEL: func.func @compatible_result

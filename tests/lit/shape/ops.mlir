@@ -30,6 +30,8 @@ func.func @shapes(%x: tensor<?x3xf32>, %s: tensor<2xi64>, %i: tensor<?xi32>, %f:
   %11 = sf.pad %x, %f {paddings = array<i64: 1, 2, 0, 1>} : (tensor<?x3xf32>, tensor<f32>) -> tensor<?x4xf32>
   // CHECK: sf.gather %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<?x3xf32>, tensor<?xi32>) -> tensor<?x?xf32>
   %12 = sf.gather %x, %i {axis = 1} : (tensor<?x3xf32>, tensor<?xi32>) -> tensor<?x?xf32>
+  // CHECK: sf.unsorted_segment_sum %{{.*}}, %{{.*}} {num_segments = 4 : i64} : (tensor<?x3xf32>, tensor<?xi32>) -> tensor<4x3xf32>
+  %15 = sf.unsorted_segment_sum %x, %i {num_segments = 4} : (tensor<?x3xf32>, tensor<?xi32>) -> tensor<4x3xf32>
   // CHECK: sf.one_hot %{{.*}}, %{{.*}}, %{{.*}} {depth = 5 : i64} : (tensor<?xi32>, tensor<f32>, tensor<f32>) -> tensor<?x5xf32>
   %13 = sf.one_hot %i, %f, %f {depth = 5} : (tensor<?xi32>, tensor<f32>, tensor<f32>) -> tensor<?x5xf32>
   // CHECK: sf.range %{{.*}}, %{{.*}}, %{{.*}} : tensor<f32> -> tensor<?xf32>
