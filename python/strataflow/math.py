@@ -9,4 +9,5 @@ from strataflow.ops.math_ops import (  # noqa: F401
     reduce_variance, relu, round, rsqrt, sigmoid, sign, sin, sqrt, square, squared_difference,
     subtract, tanh, tensordot, top_k, truediv,
 )
+from strataflow.ops.array_ops import unsorted_segment_sum  # noqa: F401
 from strataflow.ops.nn_ops import log_softmax, softmax, softplus  # noqa: F401

@@ -125,6 +125,8 @@ CASES = [
     ("pad", lambda x: sf.pad(x, [[1, 0], [0, 2]]), [R(2, 3)]),
     ("reverse", lambda x: sf.reverse(x, [1]), [R(2, 3)]),
     ("gather", lambda x: sf.gather(x, IDX, axis=1), [R(2, 3)]),
+    ("unsorted_segment_sum", lambda x: sf.math.unsorted_segment_sum(
+        x, np.array([[2, 0, -1], [2, 2, 1]], np.int32), 3), [R(2, 3, 2)]),
     ("gather_nd", lambda x: sf.gather_nd(x, np.array([[0, 1], [1, 2], [0, 1]], np.int32)), [R(2, 3)]),
     ("scatter_nd", lambda u: sf.scatter_nd(np.array([[0], [2]], np.int32), u, [3, 2]), [R(2, 2)]),
     ("fill", lambda v: sf.fill([2, 3], v), [R()]),

@@ -123,6 +123,23 @@ def test_gather():
         sf.gather(sf.constant(p), [-1])
 
 
+def test_unsorted_segment_sum():
+    def ref(d, ids, n=3):
+        out = np.zeros((n,) + d.shape[ids.ndim:], d.dtype)
+        for k in np.ndindex(*ids.shape):
+            if ids[k] >= 0:
+                out[ids[k]] += d[k]
+        return out
+    check(lambda t, i: sf.math.unsorted_segment_sum(t, i, 3), ref,
+          rand(4, 2), np.array([2, 0, 2, -1], np.int32))
+    check(lambda t, i: sf.math.unsorted_segment_sum(t, i, 3), ref,
+          rand(2, 3, 2), np.array([[1, 1, 0], [-1, 2, 2]], np.int64))
+    with pytest.raises(sf.errors.InvalidArgumentError, match=r"segment id 3 is not in \[0, 3\)"):
+        sf.math.unsorted_segment_sum(sf.constant(rand(2)), [0, 3], 3)
+    with pytest.raises(sf.errors.InvalidArgumentError, match="not a prefix"):
+        sf.math.unsorted_segment_sum(sf.constant(rand(2, 3)), [[0, 1]], 3)
+
+
 def test_gather_nd_scatter_nd_boolean_mask():
     p = rand(3, 4)
     idx = np.array([[0, 1], [2, 3], [0, 1]], np.int32)

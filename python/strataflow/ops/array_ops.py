@@ -663,35 +663,57 @@ def _gather_grad_kernel(g, indices, *, shape, axis, batch_dims):
     return out
 
 
+def _segment_sum_emit(b, rows, ids, num_segments, rest, dtype):
+    """`sf.unsorted_segment_sum` of `rows` (leading dims flattened into one,
+    `rest` static) by `ids` (flattened): tensor<num_segments x rest>."""
+    from mlir import ir
+
+    if None in rest:
+        from strataflow.framework.errors import UnimplementedError
+
+        raise UnimplementedError("segment sums of slices with dynamic dims are not supported "
+                                 "in staged code", op="unsorted_segment_sum")
+    rows = b.op("sf.reshape", [rows, b.shape_tensor((-1,) + tuple(rest))],
+                [b.tensor_type((None,) + tuple(rest), dtype)])
+    ids = b.op("sf.reshape", [ids, b.shape_tensor((-1,))],
+               [ir.RankedTensorType.get([ir.ShapedType.get_dynamic_size()], ir_element_type(ids))])
+    return b.op("sf.unsorted_segment_sum", [rows, ids],
+                [b.tensor_type((num_segments,) + tuple(rest), dtype)],
+                {"num_segments": b.i64(num_segments)})
+
+
 def _gather_grad_emit(b, g, indices, *, out_specs, shape, axis, batch_dims):
-    """Gathered slices moved to the front, summed into their rows by
-    `sf.unsorted_segment_sum`, moved back."""
+    """Gathered slices moved to the front, summed into their rows, moved back."""
     if batch_dims:
         from strataflow.framework.errors import UnimplementedError
 
         raise UnimplementedError("the gradient of gather with batch_dims is not "
                                  "supported in staged code", op="gather_grad")
-    from mlir import ir
-
     dtype = out_specs.dtype
     rest = shape[:axis] + shape[axis + 1:]
-    # g: params dims around the indices' dims, flattened into one
-    rows = b.op("sf.reshape", [g, b.shape_tensor(shape[:axis] + (-1,) + shape[axis + 1:])],
-                [b.tensor_type(shape[:axis] + (None,) + shape[axis + 1:], dtype)])
-    to_front = (axis,) + tuple(i for i in range(len(shape)) if i != axis)
+    rows = g
     if axis:
-        rows = b.op("sf.transpose", [rows], [b.tensor_type((None,) + rest, dtype)],
-                    {"perm": b.i64_array(to_front)})
-    ids = b.op("sf.reshape", [indices, b.shape_tensor((-1,))],
-               [ir.RankedTensorType.get([ir.ShapedType.get_dynamic_size()],
-                                        ir_element_type(indices))])
-    summed = b.op("sf.unsorted_segment_sum", [rows, ids],
-                  [b.tensor_type((shape[axis],) + rest, dtype)],
-                  {"num_segments": b.i64(shape[axis])})
+        # g: params dims around the indices' dims; those to the front
+        n_idx = len(ir_shape(g)) - len(shape) + 1
+        perm = tuple(range(axis, axis + n_idx)) + tuple(range(axis)) + tuple(
+            range(axis + n_idx, axis + n_idx + len(shape) - axis - 1))
+        dims = ir_shape(g)
+        rows = b.op("sf.transpose", [g], [b.tensor_type(tuple(dims[p] for p in perm), dtype)],
+                    {"perm": b.i64_array(perm)})
+    summed = _segment_sum_emit(b, rows, indices, shape[axis], rest, dtype)
     if not axis:
         return summed
+    back = tuple(range(1, axis + 1)) + (0,) + tuple(range(axis + 1, len(shape)))
     return b.op("sf.transpose", [summed], [b.tensor_type(out_specs)],
-                {"perm": b.i64_array(np.argsort(to_front))})
+                {"perm": b.i64_array(back)})
+
+
+def ir_shape(value) -> tuple:
+    """Static dims of a ranked tensor value (None for dynamic ones)."""
+    from mlir import ir
+
+    t = ir.RankedTensorType(value.type)
+    return tuple(None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank))
 
 
 def _gather_grad_infer(g, indices, *, shape, axis, batch_dims):
@@ -1068,6 +1090,66 @@ def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None) -> Tensor:
     mask = math_ops.less(range_(int(_value_of(maxlen, "maxlen")), dtype=lengths.dtype),
                          expand_dims(lengths, -1))
     return math_ops.cast(mask, dtype)
+
+
+# ---------------------------------------------------------------------------
+# unsorted_segment_sum
+# ---------------------------------------------------------------------------
+
+def _segment_sum_infer(data, segment_ids, *, num_segments):
+    rules.require(segment_ids.dtype, "iu", "segment_ids")
+    if num_segments < 0:
+        raise InvalidArgumentError(f"num_segments must be >= 0, got {num_segments}")
+    d, i = data.shape.dims, segment_ids.shape.dims
+    if d is None or i is None:
+        return TensorSpec(TensorShape(None), data.dtype)
+    if len(i) > len(d) or not TensorShape._of(d[:len(i)]).is_compatible_with(TensorShape._of(i)):
+        raise InvalidArgumentError(
+            f"segment_ids shape {rules.dims_text(segment_ids.shape)} is not a prefix of "
+            f"data shape {rules.dims_text(data.shape)}")
+    return TensorSpec(TensorShape._of((num_segments,) + d[len(i):]), data.dtype)
+
+
+def _segment_sum_kernel(data, segment_ids, *, num_segments):
+    if segment_ids.size and segment_ids.max() >= num_segments:
+        raise InvalidArgumentError(
+            f"segment id {segment_ids.max()} is not in [0, {num_segments})")
+    out = np.zeros((num_segments,) + data.shape[segment_ids.ndim:], data.dtype)
+    keep = segment_ids >= 0  # negative ids are dropped (TF)
+    np.add.at(out, segment_ids[keep], data[keep])
+    return out
+
+
+def _segment_sum_grad(ctx, g):
+    """Each row's segment of `g`; rows with dropped (negative) ids get 0."""
+    from strataflow.ops import math_ops
+
+    data, ids = ctx.inputs
+    n = ctx.attrs["num_segments"]
+    picked = gather(g, math_ops.clip_by_value(ids, 0, max(n - 1, 0)))
+    valid = math_ops.logical_and(math_ops.greater_equal(ids, 0), math_ops.less(ids, n))
+    valid = reshape(valid, concat([shape(ids), ones_like(shape(picked))[ids.shape.rank:]], 0))
+    return [math_ops.where(broadcast_to(valid, shape(picked)), picked, zeros_like(picked)), None]
+
+
+_SEGMENT_SUM = op_def(
+    "unsorted_segment_sum", _segment_sum_kernel, _segment_sum_infer,
+    lambda b, data, ids, *, out_specs, num_segments: _segment_sum_emit(
+        b, data, ids, num_segments, out_specs.shape.dims[1:], out_specs.dtype),
+    _segment_sum_grad)
+
+
+def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
+    """Sums the slices of `data` into `num_segments` rows by `segment_ids`
+    (whose shape is a prefix of `data`'s); negative ids are dropped.
+
+        >>> sf.math.unsorted_segment_sum(sf.constant([1, 2, 3]), [1, 0, 1], 2).numpy()
+        array([2, 4], dtype=int32)
+    """
+    n = constant_value(convert_to_tensor(num_segments))
+    if n is None or np.ndim(n) != 0:
+        raise InvalidArgumentError("num_segments must be a known scalar")
+    return apply(_SEGMENT_SUM, [data, segment_ids], num_segments=int(n))
 
 
 # ---------------------------------------------------------------------------
