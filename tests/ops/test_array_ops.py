@@ -140,6 +140,17 @@ def test_unsorted_segment_sum():
         sf.math.unsorted_segment_sum(sf.constant(rand(2, 3)), [[0, 1]], 3)
 
 
+def test_staged_nd_indices_out_of_range_clamp_or_drop():
+    p = sf.constant(np.arange(6, dtype=np.float32).reshape(2, 3))
+    idx = sf.constant(np.array([[1, 5], [-1, 0], [0, 2]], np.int32))
+    gathered = sf.function(lambda p, i: sf.gather_nd(p, i))(p, idx).numpy()
+    np.testing.assert_array_equal(gathered, [5.0, 0.0, 2.0])  # [1, 2], [0, 0], [0, 2]
+    scattered = sf.function(lambda i, u: sf.scatter_nd(i, u, [2, 3]))(idx, sf.ones([3]))
+    np.testing.assert_array_equal(scattered.numpy(), [[0, 0, 1], [0, 0, 0]])
+    with pytest.raises(sf.errors.InvalidArgumentError, match="out of bounds"):
+        sf.scatter_nd(idx, sf.ones([3]), [2, 3])
+
+
 def test_gather_nd_scatter_nd_boolean_mask():
     p = rand(3, 4)
     idx = np.array([[0, 1], [2, 3], [0, 1]], np.int32)

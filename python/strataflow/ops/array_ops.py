@@ -1156,6 +1156,80 @@ def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
 # gather_nd, scatter_nd, boolean_mask
 # ---------------------------------------------------------------------------
 
+def _linear_nd_indices(b, indices, dims, clamp: bool):
+    """Row numbers in `dims[:k]` (row-major) of the k-vectors in `indices`
+    (flattened to tensor<?xi64>): components clamped into range (gather's
+    rule) or, with `clamp` False, -1 for a vector out of range (dropped by
+    the segment sum)."""
+    from strataflow.framework.errors import UnimplementedError
+
+    k = ir_shape(indices)[-1]
+    if k is None or None in dims[:k]:
+        raise UnimplementedError("nd indices need a static index depth and indexed dims "
+                                 "in staged code", op="gather_nd/scatter_nd")
+    i64 = dtypes.int64
+    nk = TensorSpec(TensorShape._of((None, k)), i64)
+    idx = b.op("sf.reshape", [b.as_i64(indices), b.shape_tensor((-1, k))], [b.tensor_type(nk)])
+    runtime = b.shape_of(idx)
+
+    def spread(values):  # a constant k-vector (or scalar) to every row
+        return b.broadcast_to(b.constant(np.asarray(values, np.int64)), nk, runtime)
+
+    def binary(name, x, y, dtype=i64):
+        return b.op(name, [x, y], [b.tensor_type((None, k), dtype)])
+
+    limits = np.asarray(dims[:k], np.int64)
+    strides = np.array([int(np.prod(dims[j + 1:k], dtype=np.int64)) for j in range(k)], np.int64)
+    if clamp:
+        idx = binary("sf.minimum", binary("sf.maximum", idx, spread(0)),
+                     spread(np.maximum(limits - 1, 0)))
+    row = b.tensor_type((None,), i64)
+    linear = b.op("sf.reduce_sum", [binary("sf.mul", idx, spread(strides))], [row],
+                  {"axes": b.i64_array([1]), "keepdims": b.bool_attr(False)})
+    if clamp:
+        return linear
+    ok = b.op("sf.logical_and", [binary("sf.greater_equal", idx, spread(0), dtypes.bool),
+                                 binary("sf.less", idx, spread(limits), dtypes.bool)],
+              [b.tensor_type((None, k), dtypes.bool)])
+    valid = b.op("sf.reduce_all", [ok], [b.tensor_type((None,), dtypes.bool)],
+                 {"axes": b.i64_array([1]), "keepdims": b.bool_attr(False)})
+    dropped = b.broadcast_to(b.constant(np.int64(-1)), TensorSpec(TensorShape._of((None,)), i64),
+                             b.shape_of(linear))
+    return b.op("sf.select", [valid, linear, dropped], [row])
+
+
+def _gather_nd_emit(b, params, indices, *, out_specs):
+    dims, out = ir_shape(params), out_specs.shape.dims
+    k = ir_shape(indices)[-1]
+    linear = _linear_nd_indices(b, indices, dims, clamp=True)
+    rest = dims[k:] if k is not None else ()
+    if None in rest or sum(d is None for d in out) > 1:
+        from strataflow.framework.errors import UnimplementedError
+
+        raise UnimplementedError("gather_nd with several dynamic dims is not supported "
+                                 "in staged code", op="gather_nd")
+    dtype = out_specs.dtype
+    rows = b.op("sf.reshape", [params, b.shape_tensor((-1,) + rest)],
+                [b.tensor_type((int(np.prod(dims[:k], dtype=np.int64)),) + rest, dtype)])
+    picked = b.op("sf.gather", [rows, linear], [b.tensor_type((None,) + rest, dtype)],
+                  {"axis": b.i64(0), "batch_dims": b.i64(0)})
+    return b.op("sf.reshape", [picked, b.shape_tensor([-1 if d is None else d for d in out])],
+                [b.tensor_type(out_specs)])
+
+
+def _scatter_nd_emit(b, indices, updates, _shape, *, out_specs):
+    dims = out_specs.shape.dims
+    if None in dims:
+        from strataflow.framework.errors import UnimplementedError
+
+        raise UnimplementedError("scatter_nd needs a static shape in staged code", op="scatter_nd")
+    k = ir_shape(indices)[-1]
+    ids = _linear_nd_indices(b, indices, dims, clamp=False)
+    rows = int(np.prod(dims[:k], dtype=np.int64))
+    summed = _segment_sum_emit(b, updates, ids, rows, dims[k:], out_specs.dtype)
+    return b.op("sf.reshape", [summed, b.shape_tensor(dims)], [b.tensor_type(out_specs)])
+
+
 def _gather_nd_infer(params, indices):
     rules.require(indices.dtype, "iu", "indices")
     pd, idd = params.shape.dims, indices.shape.dims
@@ -1189,11 +1263,17 @@ def _gather_nd_grad(ctx, g):
     return [scatter_nd(indices, g, shape(params)), None]
 
 
-_GATHER_ND = op_def("gather_nd", _gather_nd_kernel, _gather_nd_infer, None, _gather_nd_grad)
+_GATHER_ND = op_def("gather_nd", _gather_nd_kernel, _gather_nd_infer, _gather_nd_emit,
+                    _gather_nd_grad)
 
 
 def gather_nd(params, indices, batch_dims=0, name=None) -> Tensor:
-    """params[indices[..., :]]: the last axis of `indices` indexes `params`."""
+    """params[indices[..., :]]: the last axis of `indices` indexes `params`.
+    Out-of-range indices raise eagerly; compiled code clamps them (as gather).
+
+        >>> sf.gather_nd(sf.constant([[1, 2], [3, 4]]), [[1, 0]]).numpy()
+        array([3], dtype=int32)
+    """
     if batch_dims:
         raise InvalidArgumentError("gather_nd with batch_dims is not supported")
     return apply(_GATHER_ND, [params, indices])
@@ -1220,12 +1300,17 @@ def _scatter_nd_kernel(indices, updates, shape_):
 
 
 _SCATTER_ND = op_def(
-    "scatter_nd", _scatter_nd_kernel, _scatter_nd_infer, None,
+    "scatter_nd", _scatter_nd_kernel, _scatter_nd_infer, _scatter_nd_emit,
     lambda ctx, g: [None, gather_nd(g, ctx.inputs[0]), None])
 
 
 def scatter_nd(indices, updates, shape, name=None) -> Tensor:  # noqa: A002
-    """Zeros of `shape` with `updates` added at `indices` (duplicates add up)."""
+    """Zeros of `shape` with `updates` added at `indices` (duplicates add up).
+    Out-of-range indices raise eagerly; compiled code drops their updates.
+
+        >>> sf.scatter_nd([[1], [1]], sf.constant([2, 3]), [3]).numpy()
+        array([0, 5, 0], dtype=int32)
+    """
     return apply(_SCATTER_ND, [indices, updates, _shape_operand(shape)])
 
 
