@@ -162,15 +162,6 @@ def compile_single(op, inputs, attrs, dynamic=False):
         return compiler.compile_module(module, "f"), ctx
 
 
-# Compiling these aborts the whole process today (an assertion in upstream
-# passes), so they cannot be checked until the pipeline is fixed:
-# op name -> (predicate on attrs, reason).
-KNOWN_ABORTS = {
-    "strided_slice": (lambda a: min(a["strides"]) < 0,
-                      "negative stride: Linalg TileCheck 'nonpositive multiplying coefficient'"),
-}
-
-
 # Pipeline failures seen today (not in the emitters): message pattern -> reason.
 KNOWN_COMPILE_FAILURES = [
     ("failed to legalize operation 'sf.", "composite sf op not lowerable yet"),
@@ -194,10 +185,6 @@ def check_compiled(records, rtol, atol):
     missing = []
     for op, inputs, attrs, outputs in records:
         if op.emit is None or not all(isinstance(x, EagerTensor) for x in inputs):
-            continue
-        abort = KNOWN_ABORTS.get(op.name)
-        if abort is not None and abort[0](attrs):
-            missing.append(f"{op.name} ({abort[1]})")
             continue
         try:
             fn, _ = compile_single(op, inputs, attrs)

@@ -403,8 +403,25 @@ def _slice_grad_infer(g, *, shape, begin, end, strides):
     return TensorSpec(TensorShape._of(shape), g.dtype)
 
 
+def _slice_grad_emit(b, g, *, out_specs, shape, begin, end, strides):
+    """Unit strides: `g` padded with zeros. Others: each element of `g` added
+    at its (static) position by `sf.unsorted_segment_sum`."""
+    dtype = out_specs.dtype
+    picked = [range(*slice(lo, hi, st).indices(n)) for n, lo, hi, st in zip(shape, begin, end, strides)]
+    if all(st == 1 for st in strides):
+        pads = [(r.start, n - r.stop) if len(r) else (0, n) for n, r in zip(shape, picked)]
+        zero = b.constant(np.zeros((), dtype.as_numpy_dtype), dtype)
+        return b.op("sf.pad", [g, zero], [b.tensor_type(out_specs)],
+                    {"paddings": b.i64_array([p for pair in pads for p in pair])})
+    size = int(np.prod(shape, dtype=np.int64))
+    positions = np.arange(size, dtype=np.int64).reshape(shape)[
+        tuple(slice(lo, hi, st) for lo, hi, st in zip(begin, end, strides))]
+    summed = _segment_sum_emit(b, g, b.constant(positions), size, (), dtype)
+    return b.op("sf.reshape", [summed, b.shape_tensor(shape)], [b.tensor_type(out_specs)])
+
+
 _STRIDED_SLICE_GRAD = op_def(
-    "strided_slice_grad", _slice_grad_kernel, _slice_grad_infer, None,
+    "strided_slice_grad", _slice_grad_kernel, _slice_grad_infer, _slice_grad_emit,
     lambda ctx, gg: [apply(_STRIDED_SLICE, [gg], begin=ctx.attrs["begin"],
                            end=ctx.attrs["end"], strides=ctx.attrs["strides"])])
 
