@@ -35,6 +35,7 @@ bool callSmall(uintptr_t function, uintptr_t packed, nb::tuple slots,
   if (args.size() != n)
     return false;
   std::vector<Py_buffer> views(n);
+  std::vector<void *> targets(n);
   size_t acquired = 0;
   bool ok = true;
   for (; acquired < n; ++acquired) {
@@ -45,20 +46,18 @@ bool callSmall(uintptr_t function, uintptr_t packed, nb::tuple slots,
       break;
     }
     auto slot = nb::cast<nb::tuple>(slots[acquired]);
+    targets[acquired] = reinterpret_cast<void *>(nb::cast<uintptr_t>(slot[0]));
     if (static_cast<size_t>(views[acquired].len) != nb::cast<size_t>(slot[1])) {
       PyBuffer_Release(&views[acquired]);
       ok = false;
       break;
     }
   }
-  if (ok)
-    for (size_t i = 0; i < n; ++i) {
-      auto slot = nb::cast<nb::tuple>(slots[i]);
-      std::memcpy(reinterpret_cast<void *>(nb::cast<uintptr_t>(slot[0])),
-                  views[i].buf, views[i].len);
-    }
-  for (size_t i = 0; i < acquired; ++i)
+  for (size_t i = 0; i < acquired; ++i) {
+    if (ok)
+      std::memcpy(targets[i], views[i].buf, views[i].len);
     PyBuffer_Release(&views[i]);
+  }
   if (!ok)
     return false;
 

@@ -605,7 +605,6 @@ void applyWithCanonicalization(
   RewritePatternSet patterns(root->getContext());
   populate(patterns);
   addCanonicalizations(patterns);
-
   (void)applyPatternsGreedily(root, std::move(patterns));
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from strataflow.framework import dtypes
-from strataflow.framework.errors import InvalidArgumentError
+from strataflow.framework.errors import InvalidArgumentError, UnimplementedError
 from strataflow.framework.tensor import EagerTensor, Tensor, convert_to_tensor, to_array
 from strataflow.framework.tensor_shape import TensorShape, TensorSpec
 from strataflow.ops import shape_rules as rules
@@ -574,8 +574,6 @@ def _pad_kernel(x, value, *, paddings, mode):
 
 def _pad_emit(b, x, value, *, out_specs, paddings, mode):
     if mode != "CONSTANT":
-        from strataflow.framework.errors import UnimplementedError
-
         raise UnimplementedError(f"pad mode {mode} is not supported in staged code", op="pad")
     flat = [p for pair in paddings for p in pair]
     return b.op("sf.pad", [x, value], [b.tensor_type(out_specs)], {"paddings": b.i64_array(flat)})
@@ -686,8 +684,6 @@ def _segment_sum_emit(b, rows, ids, num_segments, rest, dtype):
     from mlir import ir
 
     if None in rest:
-        from strataflow.framework.errors import UnimplementedError
-
         raise UnimplementedError("segment sums of slices with dynamic dims are not supported "
                                  "in staged code", op="unsorted_segment_sum")
     rows = b.op("sf.reshape", [rows, b.shape_tensor((-1,) + tuple(rest))],
@@ -702,8 +698,6 @@ def _segment_sum_emit(b, rows, ids, num_segments, rest, dtype):
 def _gather_grad_emit(b, g, indices, *, out_specs, shape, axis, batch_dims):
     """Gathered slices moved to the front, summed into their rows, moved back."""
     if batch_dims:
-        from strataflow.framework.errors import UnimplementedError
-
         raise UnimplementedError("the gradient of gather with batch_dims is not "
                                  "supported in staged code", op="gather_grad")
     dtype = out_specs.dtype
@@ -711,10 +705,10 @@ def _gather_grad_emit(b, g, indices, *, out_specs, shape, axis, batch_dims):
     rows = g
     if axis:
         # g: params dims around the indices' dims; those to the front
-        n_idx = len(ir_shape(g)) - len(shape) + 1
+        dims = b.dims_of(g)
+        n_idx = len(dims) - len(shape) + 1
         perm = tuple(range(axis, axis + n_idx)) + tuple(range(axis)) + tuple(
-            range(axis + n_idx, axis + n_idx + len(shape) - axis - 1))
-        dims = ir_shape(g)
+            range(axis + n_idx, len(dims)))
         rows = b.op("sf.transpose", [g], [b.tensor_type(tuple(dims[p] for p in perm), dtype)],
                     {"perm": b.i64_array(perm)})
     summed = _segment_sum_emit(b, rows, indices, shape[axis], rest, dtype)
@@ -723,14 +717,6 @@ def _gather_grad_emit(b, g, indices, *, out_specs, shape, axis, batch_dims):
     back = tuple(range(1, axis + 1)) + (0,) + tuple(range(axis + 1, len(shape)))
     return b.op("sf.transpose", [summed], [b.tensor_type(out_specs)],
                 {"perm": b.i64_array(back)})
-
-
-def ir_shape(value) -> tuple:
-    """Static dims of a ranked tensor value (None for dynamic ones)."""
-    from mlir import ir
-
-    t = ir.RankedTensorType(value.type)
-    return tuple(None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank))
 
 
 def _gather_grad_infer(g, indices, *, shape, axis, batch_dims):
@@ -1178,9 +1164,7 @@ def _linear_nd_indices(b, indices, dims, clamp: bool):
     (flattened to tensor<?xi64>): components clamped into range (gather's
     rule) or, with `clamp` False, -1 for a vector out of range (dropped by
     the segment sum)."""
-    from strataflow.framework.errors import UnimplementedError
-
-    k = ir_shape(indices)[-1]
+    k = b.dims_of(indices)[-1]
     if k is None or None in dims[:k]:
         raise UnimplementedError("nd indices need a static index depth and indexed dims "
                                  "in staged code", op="gather_nd/scatter_nd")
@@ -1216,13 +1200,11 @@ def _linear_nd_indices(b, indices, dims, clamp: bool):
 
 
 def _gather_nd_emit(b, params, indices, *, out_specs):
-    dims, out = ir_shape(params), out_specs.shape.dims
-    k = ir_shape(indices)[-1]
+    dims, out = b.dims_of(params), out_specs.shape.dims
+    k = b.dims_of(indices)[-1]
     linear = _linear_nd_indices(b, indices, dims, clamp=True)
     rest = dims[k:] if k is not None else ()
     if None in rest or sum(d is None for d in out) > 1:
-        from strataflow.framework.errors import UnimplementedError
-
         raise UnimplementedError("gather_nd with several dynamic dims is not supported "
                                  "in staged code", op="gather_nd")
     dtype = out_specs.dtype
@@ -1237,10 +1219,8 @@ def _gather_nd_emit(b, params, indices, *, out_specs):
 def _scatter_nd_emit(b, indices, updates, _shape, *, out_specs):
     dims = out_specs.shape.dims
     if None in dims:
-        from strataflow.framework.errors import UnimplementedError
-
         raise UnimplementedError("scatter_nd needs a static shape in staged code", op="scatter_nd")
-    k = ir_shape(indices)[-1]
+    k = b.dims_of(indices)[-1]
     ids = _linear_nd_indices(b, indices, dims, clamp=False)
     rows = int(np.prod(dims[:k], dtype=np.int64))
     summed = _segment_sum_emit(b, updates, ids, rows, dims[k:], out_specs.dtype)

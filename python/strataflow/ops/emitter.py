@@ -117,20 +117,24 @@ class Builder:
         rank = ir.RankedTensorType(value.type).rank
         return self.op("sf.shape", [value], [self.tensor_type([rank], dtypes.int64)])
 
+    @staticmethod
+    def dims_of(value: ir.Value) -> tuple:
+        """Static dims of a ranked tensor value (None for dynamic ones)."""
+        t = ir.RankedTensorType(value.type)
+        return tuple(None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank))
+
     def as_i64(self, value: ir.Value) -> ir.Value:
         """An integer tensor converted to i64 (shape and index operands)."""
         t = ir.RankedTensorType(value.type)
         if str(t.element_type) == "i64":
             return value
-        dims = [None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank)]
-        return self.op("sf.cast", [value], [self.tensor_type(dims, dtypes.int64)])
+        return self.op("sf.cast", [value], [self.tensor_type(self.dims_of(value), dtypes.int64)])
 
     def cast(self, value: ir.Value, dtype) -> ir.Value:
         t = ir.RankedTensorType(value.type)
         if t.element_type == self.element_type(dtype):
             return value
-        dims = [None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank)]
-        return self.op("sf.cast", [value], [self.tensor_type(dims, dtype)])
+        return self.op("sf.cast", [value], [self.tensor_type(self.dims_of(value), dtype)])
 
     def broadcast_to(self, value: ir.Value, spec, shape: ir.Value | None = None) -> ir.Value:
         """`value` broadcast to `spec`'s shape (no-op when already that type).
@@ -147,9 +151,8 @@ class Builder:
 
     def broadcast_batch(self, value: ir.Value, batch: list) -> ir.Value:
         """`value` (a stack of matrices) with its leading dims broadcast to `batch`."""
-        t = ir.RankedTensorType(value.type)
-        dims = [None if t.is_dynamic_dim(i) else t.shape[i] for i in range(t.rank)]
-        spec = TensorSpec(TensorShape(list(batch) + dims[-2:]), _element_dtype(value))
+        dims = self.dims_of(value)
+        spec = TensorSpec(TensorShape(list(batch) + list(dims[-2:])), _element_dtype(value))
         if None in batch:
             raise InvalidArgumentError("batched matmul with dynamic batch dims is not supported yet")
         return self.broadcast_to(value, spec)
