@@ -73,6 +73,8 @@ def Sf_LogicalNotOp : Sf_UnaryOp<"logical_not", "!x", Sf_BoolTensor,
                                  "tensor<4xi1>"> {
   let hasFolder = 1;
 }
+def Sf_InvertOp : Sf_UnaryOp<"invert", "~x (bitwise not)", Sf_IntTensor,
+                             "tensor<4xi32>">;
 
 //===----------------------------------------------------------------------===//
 // Binary ops
@@ -124,6 +126,17 @@ def Sf_LogicalAndOp : Sf_BinaryOp<"logical_and", [Commutative], Sf_BoolTensor,
                                   "x && y">;
 def Sf_LogicalOrOp : Sf_BinaryOp<"logical_or", [Commutative], Sf_BoolTensor,
                                  "x || y">;
+def Sf_BitwiseAndOp : Sf_BinaryOp<"bitwise_and", [Commutative], Sf_IntTensor,
+                                  "x & y">;
+def Sf_BitwiseOrOp : Sf_BinaryOp<"bitwise_or", [Commutative], Sf_IntTensor,
+                                 "x | y">;
+def Sf_BitwiseXorOp : Sf_BinaryOp<"bitwise_xor", [Commutative], Sf_IntTensor,
+                                  "x ^ y">;
+def Sf_LeftShiftOp : Sf_BinaryOp<"left_shift", [], Sf_IntTensor,
+    "x << y (0 where y < 0 or y >= the bit width, as NumPy)">;
+def Sf_RightShiftOp : Sf_BinaryOp<"right_shift", [], Sf_IntTensor,
+    "x >> y (arithmetic for signed, logical for ui8; a shift by y < 0 or "
+    "y >= the bit width fills with the sign, as NumPy)">;
 
 /// Comparisons: operands of one type, an i1 result of their shape.
 class Sf_CompareOp<string mnemonic, string formula, Type operandType,

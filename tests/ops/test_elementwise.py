@@ -101,6 +101,47 @@ def test_integer_arithmetic(dtype):
     check(sf.pow, np.power, x % 4, y % 3)
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8])
+def test_bitwise_ops_and_shifts(dtype):
+    info = np.iinfo(dtype)
+    x = rng.integers(info.min, info.max, (3, 4), endpoint=True).astype(dtype)
+    y = rng.integers(info.min, info.max, (4,), endpoint=True).astype(dtype)
+    for fn, ref in [(sf.bitwise.bitwise_and, np.bitwise_and), (sf.bitwise.bitwise_or, np.bitwise_or),
+                    (sf.bitwise.bitwise_xor, np.bitwise_xor)]:
+        check(fn, ref, x, y)
+    check(sf.bitwise.invert, np.invert, x)
+    bits = 8 * np.dtype(dtype).itemsize
+    # shift amounts inside [0, bits) and outside (negative, = bits, > bits): NumPy's rules
+    amounts = np.array([0, 1, bits - 1, bits, bits + 3, -1 if info.min < 0 else 200], dtype)
+    x = np.array([info.min, -3 if info.min < 0 else 3, 5, info.max, 1, 77], dtype)
+    check(sf.bitwise.left_shift, np.left_shift, x, amounts)
+    check(sf.bitwise.right_shift, np.right_shift, x, amounts)
+
+
+def test_shift_operators_and_hand_values():
+    x = sf.constant([1, -8, 6])
+    np.testing.assert_array_equal((x << 2).numpy(), [4, -32, 24])
+    np.testing.assert_array_equal((x >> 1).numpy(), [0, -4, 3])
+    np.testing.assert_array_equal((x >> 40).numpy(), [0, -1, 0])
+    np.testing.assert_array_equal((1 << sf.constant([3, 33])).numpy(), [8, 0])
+    with pytest.raises(sf.errors.InvalidArgumentError):
+        sf.bitwise.left_shift(sf.constant([1.0]), sf.constant([1.0]))
+
+
+def test_erfinv_inverts_erf_and_differentiates():
+    x = np.linspace(-0.999, 0.999, 41)
+    np.testing.assert_allclose(_erf(sf.math.erfinv(x).numpy()), x, rtol=2e-6, atol=1e-7)
+    np.testing.assert_array_equal(sf.math.erfinv([-1.0, 1.0]).numpy(), [-np.inf, np.inf])
+    assert np.isnan(sf.math.erfinv([1.5]).numpy()).all()
+    x = sf.constant([-0.9, -0.2, 0.3, 0.995], sf.float64)
+    with sf.GradientTape() as tape:
+        tape.watch(x)
+        y = sf.math.erfinv(x)
+    # d/dx erfinv(x) = sqrt(pi)/2 * exp(erfinv(x)^2)
+    want = np.sqrt(np.pi) / 2 * np.exp(y.numpy() ** 2)
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), want, rtol=1e-5)
+
+
 def test_floor_semantics_for_negative_integers_and_floats():
     a = np.array([7, -7, 7, -7], np.int32)
     b = np.array([2, 2, -2, -2], np.int32)

@@ -170,6 +170,37 @@ Value logicalNot(OpBuilder &b, Location loc, Elem e, ValueRange a) {
   return b.create<arith::XOrIOp>(loc, a[0], constant(b, loc, e.out, 1));
 }
 
+Value invert(OpBuilder &b, Location loc, Elem e, ValueRange a) {
+  return b.create<arith::XOrIOp>(loc, a[0], constant(b, loc, e.out, -1));
+}
+
+/// Shifts by y outside [0, width) are poison in LLVM; NumPy defines them
+/// (x << y = 0, x >> y = sign fill), and so do we. An unsigned compare
+/// catches negative y too.
+Value inShiftRange(OpBuilder &b, Location loc, Elem e, Value y) {
+  auto width = e.out.getIntOrFloatBitWidth();
+  return b.create<arith::CmpIOp>(loc, IP::ult, y,
+                                 constant(b, loc, e.out, width));
+}
+
+Value leftShift(OpBuilder &b, Location loc, Elem e, ValueRange a) {
+  Value shifted = b.create<arith::ShLIOp>(loc, a[0], a[1]);
+  return b.create<arith::SelectOp>(loc, inShiftRange(b, loc, e, a[1]), shifted,
+                                   constant(b, loc, e.out, 0));
+}
+
+Value rightShift(OpBuilder &b, Location loc, Elem e, ValueRange a) {
+  Value inRange = inShiftRange(b, loc, e, a[1]);
+  if (e.isUnsigned())
+    return b.create<arith::SelectOp>(
+        loc, inRange, b.create<arith::ShRUIOp>(loc, a[0], a[1]),
+        constant(b, loc, e.out, 0));
+  auto width = e.out.getIntOrFloatBitWidth();
+  Value amount = b.create<arith::SelectOp>(loc, inRange, a[1],
+                                           constant(b, loc, e.out, width - 1));
+  return b.create<arith::ShRSIOp>(loc, a[0], amount);
+}
+
 Value select(OpBuilder &b, Location loc, Elem, ValueRange a) {
   return b.create<arith::SelectOp>(loc, a[0], a[1], a[2]);
 }
@@ -391,7 +422,7 @@ void sf::populateElementwiseToLinalgPatterns(TypeConverter &converter,
       Lower<FloorOp, mathUnary<math::FloorOp>>,
       Lower<CeilOp, mathUnary<math::CeilOp>>,
       Lower<RoundOp, mathUnary<math::RoundEvenOp>>,
-      Lower<LogicalNotOp, body::logicalNot>,
+      Lower<LogicalNotOp, body::logicalNot>, Lower<InvertOp, body::invert>,
       // Binary.
       Lower<sf::AddOp, arithBinary<AddFOp, AddIOp>>,
       Lower<sf::SubOp, arithBinary<SubFOp, SubIOp>>,
@@ -401,6 +432,11 @@ void sf::populateElementwiseToLinalgPatterns(TypeConverter &converter,
       Lower<MinimumOp, arithBinary<MinimumFOp, MinSIOp, MinUIOp>>,
       Lower<LogicalAndOp, intBinary<AndIOp>>,
       Lower<LogicalOrOp, intBinary<OrIOp>>,
+      Lower<BitwiseAndOp, intBinary<AndIOp>>,
+      Lower<BitwiseOrOp, intBinary<OrIOp>>,
+      Lower<BitwiseXorOp, intBinary<XOrIOp>>,
+      Lower<LeftShiftOp, body::leftShift>,
+      Lower<RightShiftOp, body::rightShift>,
       Lower<EqualOp, compare<CmpFPredicate::OEQ, CmpIPredicate::eq,
                              CmpIPredicate::eq>>,
       Lower<NotEqualOp, compare<CmpFPredicate::UNE, CmpIPredicate::ne,

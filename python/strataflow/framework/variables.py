@@ -18,6 +18,7 @@ snapshot) without copying on read. Code that writes the storage in place
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 
 import numpy as np
@@ -35,6 +36,25 @@ from strataflow.ops import shape_rules as rules
 from strataflow.ops.registry import apply, op_def
 
 _uid = itertools.count()
+# Variables made by user code: `sf.function` allows them on a first trace
+# only. The framework's own state (random streams) is made in
+# `framework_state()` and not counted.
+_created = {"count": 0, "framework": 0}
+
+
+def created_count() -> int:
+    """How many user variables were made so far in this process."""
+    return _created["count"]
+
+
+@contextlib.contextmanager
+def framework_state():
+    """Variables made inside belong to the framework, not the caller."""
+    _created["framework"] += 1
+    try:
+        yield
+    finally:
+        _created["framework"] -= 1
 
 
 class VariableHandle:
@@ -184,6 +204,8 @@ class Variable:
         base = context.scope_prefix() + (name or "Variable")
         self._name = base if ":" in base else f"{base}:0"
         self.handle = VariableHandle(self, array, declared)
+        if not _created["framework"]:
+            _created["count"] += 1
 
     # -- identity -------------------------------------------------------------
     @property
@@ -282,7 +304,8 @@ for _name in ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__
               "__truediv__", "__rtruediv__", "__floordiv__", "__rfloordiv__", "__mod__",
               "__rmod__", "__pow__", "__rpow__", "__matmul__", "__rmatmul__", "__lt__",
               "__le__", "__gt__", "__ge__", "__and__", "__rand__", "__or__", "__ror__",
-              "__xor__", "__rxor__", "__invert__", "__neg__", "__abs__", "__getitem__"):
+              "__xor__", "__rxor__", "__lshift__", "__rlshift__", "__rshift__", "__rrshift__",
+              "__invert__", "__neg__", "__abs__", "__getitem__"):
     setattr(Variable, _name, _forward(_name))
 
 

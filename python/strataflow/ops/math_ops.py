@@ -273,10 +273,15 @@ greater_equal = binary("greater_equal", np.greater_equal, NUM, out_dtype=_bool)
 logical_and = binary("logical_and", np.logical_and, "b")
 logical_or = binary("logical_or", np.logical_or, "b")
 logical_not = unary("logical_not", np.logical_not, "b")
-bitwise_and = binary("bitwise_and", np.bitwise_and, INT, sf="")
-bitwise_or = binary("bitwise_or", np.bitwise_or, INT, sf="")
-bitwise_xor = binary("bitwise_xor", np.bitwise_xor, INT, sf="")
-invert = unary("invert", np.invert, INT, sf="")
+bitwise_and = binary("bitwise_and", np.bitwise_and, INT, doc="x & y on integers.")
+bitwise_or = binary("bitwise_or", np.bitwise_or, INT, doc="x | y on integers.")
+bitwise_xor = binary("bitwise_xor", np.bitwise_xor, INT, doc="x ^ y on integers.")
+invert = unary("invert", np.invert, INT, doc="~x on integers.")
+# NumPy defines shifts by y < 0 or y >= the bit width (x << y = 0, x >> y
+# fills with the sign); the sf lowering does the same.
+left_shift = binary("left_shift", np.left_shift, INT, doc="x << y (0 for y outside [0, bits)).")
+right_shift = binary("right_shift", np.right_shift, INT,
+                     doc="x >> y, arithmetic for signed types (sign fill for y outside [0, bits)).")
 
 
 def logical_xor(x, y, name=None):
@@ -388,6 +393,36 @@ sigmoid = unary("sigmoid", _float_kernel(_sigmoid), FLOAT,
                 _grad_by(lambda c: multiply(_y(c), subtract(1, _y(c)))))
 erf = unary("erf", _float_kernel(_erf), FLOAT,
             _grad_by(lambda c: multiply(exp(negative(square(_x(c)))), 2 / np.sqrt(np.pi))))
+
+
+# Giles, "Approximating the erfinv function" (GPU Computing Gems, 2011): the
+# single-precision polynomials in w = -log(1 - x^2), as XLA's ErfInv.
+_ERFINV_CENTRAL = (2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06,
+                   0.00021858087, -0.00125372503, -0.00417768164, 0.246640727, 1.50140941)
+_ERFINV_TAIL = (-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844,
+                0.00573950773, -0.0076224613, 0.00943887047, 1.00167406, 2.83297682)
+
+
+def _horner(coefficients, w):
+    p = coefficients[0]
+    for c in coefficients[1:]:
+        p = add(multiply(p, w), c)
+    return p
+
+
+def erfinv(x, name=None):
+    """The inverse of `erf` on (-1, 1) (±inf at ±1), to float32 accuracy.
+
+        >>> sf.math.erfinv(sf.math.erf(0.5)).numpy()   # about 0.5
+    """
+    x = convert_to_tensor(x)
+    rules.require(x.dtype, FLOAT, "erfinv")
+    w = negative(log(multiply(subtract(1, x), add(1, x))))
+    central = _horner(_ERFINV_CENTRAL, subtract(minimum(w, 5), 2.5))
+    tail = _horner(_ERFINV_TAIL, subtract(sqrt(maximum(w, 5)), 3))
+    y = multiply(where(less(w, 5), central, tail), x)
+    # at ±1 the tail polynomial overflows to -inf; constant infinities keep gradients finite
+    return where(equal(x, 1), np.inf, where(equal(x, -1), -np.inf, y))
 
 
 def _gelu_derivative(ctx):

@@ -1,4 +1,4 @@
-"""Python operators on `Tensor` (`+ - * / // % ** @`, comparisons, `& | ^ ~`,
+"""Python operators on `Tensor` (`+ - * / // % ** @`, comparisons, `& | ^ ~ << >>`,
 `-x`, `abs`, `[]`), each one `apply` of an op, so eager and staged tensors
 behave alike. TF2 semantics: `==` is elementwise; a Python value adopts the
 tensor's dtype (`t + 1`); `/` on integers gives floats; `//`, `%` floor.
@@ -77,6 +77,8 @@ def install() -> None:
     T.__or__, T.__ror__ = _bool_or_bitwise(math_ops.logical_or, math_ops.bitwise_or)
     T.__xor__, T.__rxor__ = _bool_or_bitwise(math_ops.logical_xor, math_ops.bitwise_xor)
     T.__invert__ = _invert
+    T.__lshift__, T.__rlshift__ = _binary(math_ops.left_shift.op)
+    T.__rshift__, T.__rrshift__ = _binary(math_ops.right_shift.op)
     T.__neg__ = math_ops.negative
     T.__pos__ = lambda x: x
     T.__abs__ = math_ops.abs

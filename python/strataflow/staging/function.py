@@ -325,7 +325,7 @@ class Function:
         sym_args, sym_kwargs, variables = _substitute(args, kwargs, placeholders)
         for v in variables:
             graph.add_variable_input(v.handle)
-        first_uid = next(_variables._uid)
+        created_before = _variables.created_count()
         _context.push_graph(graph)
         try:
             with _context.only_tapes([]):  # outer (eager) tapes must not see symbolic ops
@@ -334,8 +334,7 @@ class Function:
             leaves = [x.read_value() if isinstance(x, Variable) else x for x in leaves]
         finally:
             _context.pop_graph()
-        created = next(_variables._uid) - first_uid - 1
-        if created and self._tracing_count > 1:
+        if _variables.created_count() != created_before and self._tracing_count > 1:
             raise ValueError(
                 f"sf.function {self._name!r} created a variable on a trace other than the first; "
                 "variables may be created only on the first call (create them outside the "

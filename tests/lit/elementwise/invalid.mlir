@@ -25,6 +25,14 @@ func.func @logical_needs_bool(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+func.func @bitwise_needs_integers(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'sf.left_shift' op operand #0 must be ranked tensor of}}
+  %y = sf.left_shift %x, %x : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
 func.func @cast_keeps_shape(%x: tensor<4xf32>) -> tensor<3xi32> {
   // expected-error @+1 {{'sf.cast' op requires the same shape for all operands and results}}
   %y = sf.cast %x : tensor<4xf32> to tensor<3xi32>

@@ -26,6 +26,35 @@ func.func @ui8_ops(%x: tensor<4xui8>, %y: tensor<4xui8>) -> (tensor<4xui8>, tens
   return %0, %1, %2 : tensor<4xui8>, tensor<4xui8>, tensor<4xi1>
 }
 
+// Shifts by amounts outside [0, width) are defined (NumPy's results): one
+// unsigned compare against the width guards each shift (LLVM's select does
+// not propagate poison from the arm it does not pick).
+// CHECK-LABEL: func.func @bitwise_i32
+// CHECK: arith.xori
+// CHECK: arith.andi
+// CHECK: %[[SHL:.*]] = arith.shli
+// CHECK: %[[W:.*]] = arith.constant 32 : i32
+// CHECK: %[[OK:.*]] = arith.cmpi ult, %{{.*}}, %[[W]] : i32
+// CHECK: arith.select %[[OK]], %[[SHL]]
+// CHECK: arith.cmpi ult
+// CHECK: %[[AMOUNT:.*]] = arith.select
+// CHECK: arith.shrsi %{{.*}}, %[[AMOUNT]]
+func.func @bitwise_i32(%x: tensor<4xi32>, %y: tensor<4xi32>) -> (tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>) {
+  %0 = sf.invert %x : tensor<4xi32>
+  %1 = sf.bitwise_and %x, %y : tensor<4xi32>
+  %2 = sf.left_shift %x, %y : tensor<4xi32>
+  %3 = sf.right_shift %x, %y : tensor<4xi32>
+  return %0, %1, %2, %3 : tensor<4xi32>, tensor<4xi32>, tensor<4xi32>, tensor<4xi32>
+}
+
+// ui8 shifts right logically.
+// CHECK-LABEL: func.func @right_shift_ui8
+// CHECK: arith.shrui
+func.func @right_shift_ui8(%x: tensor<4xui8>, %y: tensor<4xui8>) -> tensor<4xui8> {
+  %0 = sf.right_shift %x, %y : tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
+
 // CHECK-LABEL: func.func @compare_f32
 // CHECK: linalg.generic
 // CHECK: arith.cmpf une
