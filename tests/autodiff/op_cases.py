@@ -151,7 +151,13 @@ CASES = [
      [R(1, 2, 2, 2), R(2, 2, 1, 2)]),
     ("depthwise_conv2d", lambda x, w: sf.nn.depthwise_conv2d(x, w, [1, 1, 1, 1], "VALID"),
      [R(1, 3, 3, 2), R(2, 2, 2, 1)]),
+    # odd sizes with SAME and stride 2: asymmetric padding; dilation: gaps in the taps
+    ("conv2d_same_strided", lambda x, w: sf.nn.conv2d(x, w, 2, "SAME"), [R(2, 5, 4, 2), R(3, 2, 2, 3)]),
+    ("conv2d_dilated", lambda x, w: sf.nn.conv2d(x, w, 1, "SAME", dilations=2),
+     [R(1, 5, 5, 1), R(2, 3, 1, 2)]),
     ("max_pool", lambda x: sf.nn.max_pool2d(x, 2, 2, "VALID"), [distinct(1, 4, 4, 1)]),
+    ("max_pool_overlapping_same", lambda x: sf.nn.max_pool2d(x, 3, 2, "SAME"), [distinct(2, 5, 4, 2)]),
     ("avg_pool", lambda x: sf.nn.avg_pool2d(x, 2, 1, "SAME"), [R(1, 3, 3, 2)]),
+    ("avg_pool_strided", lambda x: sf.nn.avg_pool2d(x, 3, 2, "SAME"), [R(1, 5, 4, 1)]),
 ]
 

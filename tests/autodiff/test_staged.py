@@ -265,3 +265,44 @@ def test_calling_a_staged_function_under_an_eager_tape():
     np.testing.assert_allclose(gx.numpy(), 6 * np.cos(x.numpy()) * w.numpy(), rtol=1e-6)
     np.testing.assert_allclose(gw.numpy(), 6 * np.sin(x.numpy()), rtol=1e-6)
     assert f.experimental_get_tracing_count() == 1
+
+
+def test_max_pool_gradient_with_ties_goes_to_the_first_maximum_staged():
+    x = sf.constant(np.array([[1, 3, 3, 0], [3, 2, 1, 3], [0, 0, 5, 5], [1, 5, 5, 2]],
+                             np.float32).reshape(1, 4, 4, 1))
+    grad = _vjp(lambda x: sf.nn.max_pool2d(x, 2, 2, "VALID"), None)
+    eager, staged = grad(x)[0].numpy(), sf.function(grad)(x)[0].numpy()
+    want = np.zeros((4, 4), np.float32)
+    want[0, 1] = want[0, 2] = want[2, 2] = want[3, 1] = 1  # row-major first of each window's ties
+    np.testing.assert_array_equal(eager[0, :, :, 0], want)
+    np.testing.assert_array_equal(staged, eager)
+
+
+def _cnn_step(w1, w2, x, labels, lr=0.1):
+    with sf.GradientTape() as tape:
+        h = sf.nn.relu(sf.nn.conv2d(x, w1, 1, "SAME"))
+        h = sf.nn.max_pool2d(h, 2, 2, "VALID")
+        h = sf.nn.avg_pool2d(sf.nn.conv2d(h, w2, 2, "SAME"), 2, 1, "VALID")
+        logits = sf.reshape(h, [x.shape[0], -1])
+        loss = sf.reduce_mean(sf.nn.sparse_softmax_cross_entropy_with_logits(labels, logits))
+    g1, g2 = tape.gradient(loss, [w1, w2])
+    w1.assign_sub(lr * g1)
+    w2.assign_sub(lr * g2)
+    return loss
+
+
+def test_staged_cnn_train_step_matches_eager():
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((4, 8, 8, 2)).astype(np.float32)
+    labels = rng.integers(0, 3, 4).astype(np.int32)
+    w10 = (0.3 * rng.standard_normal((3, 3, 2, 4))).astype(np.float32)
+    w20 = (0.3 * rng.standard_normal((3, 3, 4, 3))).astype(np.float32)
+    runs = {}
+    for mode in ("eager", "staged"):
+        w1, w2 = sf.Variable(w10), sf.Variable(w20)
+        step = _cnn_step if mode == "eager" else sf.function(_cnn_step)
+        losses = [float(step(w1, w2, x, labels)) for _ in range(10)]
+        runs[mode] = (losses, w1.numpy().copy(), w2.numpy().copy())
+    assert runs["staged"][0][-1] < runs["staged"][0][0]
+    for got, want in zip(runs["staged"], runs["eager"]):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)

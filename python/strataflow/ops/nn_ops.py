@@ -19,7 +19,7 @@ from strataflow.ops.math_ops import (  # noqa: F401 - re-exported as sf.nn.*
     add, exp, gelu, log1p, maximum, minimum, multiply, reduce_logsumexp, reduce_mean,
     reduce_sum, relu, sigmoid, square, subtract, tanh, where,
 )
-from strataflow.ops.registry import apply, constant_value, op_def
+from strataflow.ops.registry import apply, composite, constant_value, op_def
 
 # ---------------------------------------------------------------------------
 # activations (composites)
@@ -308,6 +308,68 @@ def _backprop_filter_kernel(x, dy, *, filter_shape, strides, dilations, padding)
     return dw
 
 
+# -- staged forms of the gradient kernels, composed of staged ops ------------
+
+def _pad_hw_op(x, padding, value=0):
+    t, b, l, r = padding
+    return array_ops.pad(x, [[0, 0], [t, b], [l, r], [0, 0]], constant_values=value)
+
+
+def _window_view(xp, i, j, out_hw, strides, dilations=(1, 1)):
+    """xp[:, y*sh + i*dh, x*sw + j*dw, :] for the output positions (y, x)."""
+    (oh, ow), (sh, sw) = out_hw, strides
+    y0, x0 = i * dilations[0], j * dilations[1]
+    return xp[:, y0:y0 + (oh - 1) * sh + 1:sh, x0:x0 + (ow - 1) * sw + 1:sw, :]
+
+
+def _dilate(t, strides):
+    """[N, H, W, C] with stride-1 zeros between rows and columns."""
+    sh, sw = strides
+    if (sh, sw) == (1, 1):
+        return t
+    _, h, w, c = t.shape.dims
+    spread = array_ops.reshape(t, [-1, h, 1, w, 1, c])
+    spread = array_ops.pad(spread, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]])
+    return array_ops.reshape(spread, [-1, h * sh, w * sw, c])[:, :(h - 1) * sh + 1, :(w - 1) * sw + 1, :]
+
+
+def _place(t, i, j, strides, padded_hw):
+    """Scatters window tap (i, j) of per-output values back to the padded input grid."""
+    spread = _dilate(t, strides)
+    (hp, wp), (_, lh, lw, _) = padded_hw, spread.shape.dims
+    return _pad_hw_op(spread, (i, hp - i - lh, j, wp - j - lw))
+
+
+def _crop(xp, padding, hw):
+    t, _, l, _ = padding
+    return xp[:, t:t + hw[0], l:l + hw[1], :]
+
+
+def _backprop_input_staged(dy, w, *, input_shape, strides, dilations, padding):
+    """A stride-1 convolution of the dilated `dy` with the flipped filter."""
+    kh, kw = w.shape.dims[:2]
+    t, b, l, r = padding
+    hp, wp = input_shape[1] + t + b, input_shape[2] + l + r
+    spread = _dilate(dy, strides)
+    lh, lw = spread.shape.dims[1:3]
+    eh, ew = (kh - 1) * dilations[0] + 1, (kw - 1) * dilations[1] + 1
+    flipped = array_ops.transpose(array_ops.reverse(w, [0, 1]), [0, 1, 3, 2])
+    dxp = apply(_CONV2D, [spread, flipped], strides=(1, 1), dilations=dilations,
+                padding=(eh - 1, hp - lh, ew - 1, wp - lw))
+    return _crop(dxp, padding, input_shape[1:3])
+
+
+def _backprop_filter_staged(x, dy, *, filter_shape, strides, dilations, padding):
+    """One [Cin, N*OH*OW] x [N*OH*OW, Cout] product per filter tap."""
+    kh, kw, cin, cout = filter_shape
+    xp, flat_dy = _pad_hw_op(x, padding), array_ops.reshape(dy, [-1, cout])
+    out_hw = dy.shape.dims[1:3]
+    taps = [math_ops.matmul(array_ops.reshape(_window_view(xp, i, j, out_hw, strides, dilations),
+                                              [-1, cin]), flat_dy, transpose_a=True)
+            for i in range(kh) for j in range(kw)]
+    return array_ops.reshape(array_ops.stack(taps), list(filter_shape))
+
+
 def _static(shape, what):
     if None in shape:
         raise InvalidArgumentError(f"{what} needs static shapes, got {list(shape)}")
@@ -317,13 +379,13 @@ def _static(shape, what):
 _BACKPROP_INPUT = op_def(
     "conv2d_backprop_input", _backprop_input_kernel,
     lambda dy, w, *, input_shape, **a: TensorSpec(_static(input_shape, "conv2d_backprop_input"), dy.dtype),
-    None,
+    composite(_backprop_input_staged),
     lambda ctx, gg: [apply(_CONV2D, [gg, ctx.inputs[1]], **_conv_attrs(ctx)),
                      _backprop_filter(gg, ctx.inputs[0], tuple(ctx.inputs[1].shape.dims), _conv_attrs(ctx))])
 _BACKPROP_FILTER = op_def(
     "conv2d_backprop_filter", _backprop_filter_kernel,
     lambda x, dy, *, filter_shape, **a: TensorSpec(_static(filter_shape, "conv2d_backprop_filter"), x.dtype),
-    None,
+    composite(_backprop_filter_staged),
     lambda ctx, gg: [_backprop_input(ctx.inputs[1], gg, tuple(ctx.inputs[0].shape.dims), _conv_attrs(ctx)),
                      apply(_CONV2D, [ctx.inputs[0], gg], **_conv_attrs(ctx))])
 _CONV2D = op_def("conv2d", _conv2d_kernel, _conv2d_infer, _conv2d_emit, _conv2d_grad,
@@ -501,16 +563,46 @@ def _avg_pool_grad_kernel(g, *, input_shape, ksize, strides, padding):
     return dxp[:, t:t + input_shape[1], l:l + input_shape[2], :].astype(g.dtype)
 
 
+def _max_pool_grad_staged(x, y, g, *, ksize, strides, padding):
+    """As the kernel: each window's gradient goes to its first maximum."""
+    xp = _pad_hw_op(x, padding, _lowest(np.dtype(x.dtype.as_numpy_dtype)))
+    padded_hw, out_hw = xp.shape.dims[1:3], y.shape.dims[1:3]
+    zeros, routed, dxp = math_ops.zeros_like(g), None, None
+    for i in range(ksize[0]):
+        for j in range(ksize[1]):
+            hit = math_ops.equal(_window_view(xp, i, j, out_hw, strides), y)
+            if routed is None:
+                routed = hit
+            else:
+                hit = math_ops.logical_and(hit, math_ops.logical_not(routed))
+                routed = math_ops.logical_or(routed, hit)
+            part = _place(where(hit, g, zeros), i, j, strides, padded_hw)
+            dxp = part if dxp is None else add(dxp, part)
+    return _crop(dxp, padding, x.shape.dims[1:3])
+
+
+def _avg_pool_grad_staged(g, *, input_shape, ksize, strides, padding):
+    out_hw = g.shape.dims[1:3]
+    counts = _window_counts(input_shape, ksize, strides, padding, *out_hw)
+    share = math_ops.divide(g, counts.astype(g.dtype.as_numpy_dtype))
+    t, b, l, r = padding
+    padded_hw = (input_shape[1] + t + b, input_shape[2] + l + r)
+    dxp = math_ops.add_n([_place(share, i, j, strides, padded_hw)
+                          for i in range(ksize[0]) for j in range(ksize[1])])
+    return _crop(dxp, padding, input_shape[1:3])
+
+
 def _pool_attrs(ctx):
     return {k: ctx.attrs[k] for k in ("ksize", "strides", "padding")}
 
 
 _MAX_POOL_GRAD = op_def(
-    "max_pool_grad", _max_pool_grad_kernel, lambda x, y, g, **a: TensorSpec(x.shape, g.dtype))
+    "max_pool_grad", _max_pool_grad_kernel, lambda x, y, g, **a: TensorSpec(x.shape, g.dtype),
+    composite(_max_pool_grad_staged))
 _AVG_POOL_GRAD = op_def(
     "avg_pool_grad", _avg_pool_grad_kernel,
     lambda g, *, input_shape, **a: TensorSpec(_static(input_shape, "avg_pool_grad"), g.dtype),
-    None, lambda ctx, gg: [apply(_AVG_POOL, [gg], **_pool_attrs(ctx))])
+    composite(_avg_pool_grad_staged), lambda ctx, gg: [apply(_AVG_POOL, [gg], **_pool_attrs(ctx))])
 _MAX_POOL = op_def(
     "max_pool", _max_pool_kernel, _pool_infer, _pool_emit("sf.max_pool"),
     lambda ctx, g: [apply(_MAX_POOL_GRAD, [ctx.inputs[0], ctx.output, g], **_pool_attrs(ctx))])

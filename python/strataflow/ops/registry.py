@@ -15,7 +15,10 @@ An `OpDef` bundles everything about a primitive (cf. JAX primitives):
 * ``emit(b, *operands, out_specs, **attrs)``: builds the `sf` ops for one
   application at the current MLIR insertion point; `b` is an
   `ops.emitter.Builder`, `operands` are `ir.Value`s, `out_specs` is what
-  infer returned. Returns an `ir.Value` or a list of them;
+  infer returned. Returns an `ir.Value` or a list of them. Or
+  ``composite(fn)``: the staged form is `fn(*inputs, **attrs)` written with
+  other ops (JAX's `lower_fun`), for ops such as conv2d's gradients whose
+  eager kernel is a primitive but whose `sf` form is a composition;
 * ``grad(ctx, *output_grads)``: the input gradients (Tensor or None each),
   written with ops so it works eagerly, staged and to any order. `ctx` is a
   `GradContext` (``inputs``, ``outputs``, ``attrs``).
@@ -73,6 +76,17 @@ class OpDef:
 
     def __repr__(self) -> str:
         return f"<OpDef {self.name}>"
+
+
+class composite:
+    """An emitter written with ops: staging applies `fn(*inputs, **attrs)` to
+    the symbolic inputs (tapes do not see those inner ops: the op's own
+    gradient rule stands for them)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn):
+        self.fn = fn
 
 
 def register(op: OpDef) -> OpDef:

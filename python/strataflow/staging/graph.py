@@ -26,11 +26,13 @@ import threading
 import numpy as np
 from mlir import ir
 
+from strataflow.framework import context as _context
 from strataflow.framework import dtypes, errors
 from strataflow.framework.tensor import EagerTensor, Tensor
 from strataflow.framework.tensor_shape import TensorShape, TensorSpec
 from strataflow.framework.variables import VariableHandle
 from strataflow.ops.emitter import Builder
+from strataflow.ops.registry import composite
 
 LARGE_CONSTANT = 1024  # captured eager tensors above this many elements become arguments
 
@@ -238,6 +240,9 @@ class FuncGraph:
             raise errors.FailedPreconditionError(f"function {self.name!r} is already traced")
         if op.emit is None:
             raise errors.UnimplementedError(f"op {op.name!r} cannot be staged (it has no emitter)", op=op.name)
+        if op.emit.__class__ is composite:
+            with _context.only_tapes([]):
+                return op.emit.fn(*inputs, **attrs)
         operands = [self.capture(x) for x in inputs]
         with self.ctx, self.location(), self._insertion[-1]:
             results = op.emit(self.builder, *operands, out_specs=out_specs, **attrs)
