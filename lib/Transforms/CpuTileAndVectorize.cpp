@@ -425,6 +425,19 @@ void peelMarkedLoops(RewriterBase &rewriter, func::FuncOp func) {
   }
 }
 
+/// An op whose iteration space has a zero-size dim computes nothing: its
+/// results are its inits. (Tiling such an op trips an assertion upstream.)
+void dropEmptyOps(RewriterBase &rewriter, func::FuncOp func) {
+  SmallVector<linalg::LinalgOp> empty;
+  func.walk([&](linalg::LinalgOp op) {
+    if (op.hasPureTensorSemantics() &&
+        llvm::is_contained(op.getStaticLoopRanges(), 0))
+      empty.push_back(op);
+  });
+  for (linalg::LinalgOp op : empty)
+    rewriter.replaceOp(op, op.getDpsInits());
+}
+
 /// Tiles the dims of `op` that are still dynamic (partial tiles at the
 /// edge of a thread block, dynamic input shapes) by 1, so every op handed to
 /// the vectorizer is static. (Masked vectors would avoid the unit loops, but
@@ -625,6 +638,7 @@ struct SfCpuTileAndVectorizePass
       return signalPassFailure();
     }
     IRRewriter rewriter(&getContext());
+    dropEmptyOps(rewriter, func);
 
     // 0. Matmuls read their right operand packed into register-tile columns.
     SmallVector<linalg::MatmulOp> matmuls;

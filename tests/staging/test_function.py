@@ -460,3 +460,28 @@ def test_call_small_refuses_arguments_it_cannot_copy():
     assert not call_small(0, 0, slots, [np.zeros(8, np.float32)[::2]], 0, 4, 0, 0)
     assert not call_small(0, 0, slots, [], 0, 4, 0, 0)
     assert not slot.any()
+
+
+@pytest.mark.parametrize("n", [3, 10_000, 0])  # staged copy-out, adopted buffer, empty
+def test_results_backed_by_one_buffer_are_each_returned_once(n):
+    # CSE merges the two equal results into one buffer: it must be freed once
+    f = sf.function(lambda x: (x * 2, x * 2, x * 3))
+    for _ in range(3):
+        a, b, c = f(sf.constant(np.ones(n, np.float32)))
+    np.testing.assert_array_equal(a.numpy(), np.full(n, 2, np.float32))
+    np.testing.assert_array_equal(b.numpy(), a.numpy())
+    np.testing.assert_array_equal(c.numpy(), np.full(n, 3, np.float32))
+
+
+def test_ops_over_empty_dims_compile():
+    # a zero-size iteration space computes nothing: results are the inits
+    f = sf.function(lambda x: (sf.reduce_sum(x, 1), sf.reduce_max(x, 1), -x, sf.math.top_k(x, 0)[1]))
+    total, biggest, neg, idx = f(np.zeros((6, 0), np.float32))
+    np.testing.assert_array_equal(total.numpy(), np.zeros(6, np.float32))
+    np.testing.assert_array_equal(biggest.numpy(), np.full(6, -np.inf, np.float32))
+    assert neg.shape == (6, 0) and idx.shape == (6, 0)
+    g = sf.function(lambda a, b: (sf.concat([b, a, b], 1), b[:, 1:], sf.pad(b, [[0, 0], [1, 1]])))
+    joined, sliced, padded = g(np.ones((2, 3), np.float32), np.ones((2, 0), np.float32))
+    np.testing.assert_array_equal(joined.numpy(), np.ones((2, 3), np.float32))
+    np.testing.assert_array_equal(padded.numpy(), np.zeros((2, 2), np.float32))
+    assert sliced.shape == (2, 0)

@@ -9,6 +9,8 @@
 #include "strataflow/SfToLinalg.h"
 
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace mlir::sf {
@@ -48,11 +50,35 @@ public:
   }
 };
 
+/// A pure sf op with an empty static result computes nothing: tensor.empty.
+/// (The slices its own lowering would make of zero-size dims do not verify
+/// in this MLIR: "offset 0 is out-of-bounds: 0 >= 0".)
+struct EmptyResultLowering : ConversionPattern {
+  EmptyResultLowering(const TypeConverter &converter, MLIRContext *context)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/2,
+                          context) {}
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value>,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<SfDialect>(op->getDialect()) || op->getNumResults() != 1 ||
+        op->getNumRegions() || !isMemoryEffectFree(op))
+      return failure();
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!type || !type.hasStaticShape() || type.getNumElements() != 0)
+      return failure();
+    auto converted = cast<RankedTensorType>(getTypeConverter()->convertType(type));
+    rewriter.replaceOpWithNewOp<tensor::EmptyOp>(op, converted.getShape(),
+                                                 converted.getElementType());
+    return success();
+  }
+};
+
 struct SfToLinalgPass : public sf::impl::SfToLinalgBase<SfToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *context = &getContext();
     SfTypeConverter converter;
     RewritePatternSet patterns(context);
+    patterns.add<EmptyResultLowering>(converter, context);
     populateElementwiseToLinalgPatterns(converter, patterns);
     populateStructuredToLinalgPatterns(converter, patterns);
     populateReductionToLinalgPatterns(converter, patterns);

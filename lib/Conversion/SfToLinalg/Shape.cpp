@@ -463,6 +463,8 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
     OpFoldResult offset = rewriter.getIndexAttr(0);
     for (Value in : inputs) {
       auto inType = cast<RankedTensorType>(in.getType());
+      if (llvm::is_contained(inType.getShape(), 0))
+        continue; // empty: nothing to insert (and its offset may be the end)
       SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
       offsets[axis] = offset;
       auto inSizes = sizesOf(rewriter, inType, [&](int64_t i) -> OpFoldResult {
@@ -621,6 +623,12 @@ struct PadLowering : OpConversionPattern<PadOp> {
     Value filled =
         rewriter.create<linalg::FillOp>(loc, value, init).getResult(0);
     auto in = cast<RankedTensorType>(x.getType());
+    if (llvm::is_contained(in.getShape(), 0)) {
+      // Nothing to insert; an insert_slice at an offset past a zero-size
+      // end would not verify.
+      replaceWithCast(*this, rewriter, op, filled);
+      return success();
+    }
     SmallVector<OpFoldResult> offsets, inSizes, strides;
     for (int64_t d = 0; d < in.getRank(); ++d) {
       offsets.push_back(rewriter.getIndexAttr(pads[2 * d]));

@@ -13,7 +13,7 @@ from strataflow.framework.errors import InvalidArgumentError, UnimplementedError
 from strataflow.framework.tensor import EagerTensor, Tensor, convert_to_tensor, to_array
 from strataflow.framework.tensor_shape import TensorShape, TensorSpec
 from strataflow.ops import shape_rules as rules
-from strataflow.ops.registry import apply, constant_value, op_def
+from strataflow.ops.registry import apply, composite, constant_value, op_def
 
 
 def _same_shape_infer(x, **attrs):
@@ -697,10 +697,9 @@ def _segment_sum_emit(b, rows, ids, num_segments, rest, dtype):
 
 def _gather_grad_emit(b, g, indices, *, out_specs, shape, axis, batch_dims):
     """Gathered slices moved to the front, summed into their rows, moved back."""
-    if batch_dims:
-        raise UnimplementedError("the gradient of gather with batch_dims is not "
-                                 "supported in staged code", op="gather_grad")
     dtype = out_specs.dtype
+    if batch_dims:
+        return _batched_gather_grad_emit(b, g, indices, out_specs, shape, axis, batch_dims)
     rest = shape[:axis] + shape[axis + 1:]
     rows = g
     if axis:
@@ -717,6 +716,26 @@ def _gather_grad_emit(b, g, indices, *, out_specs, shape, axis, batch_dims):
     back = tuple(range(1, axis + 1)) + (0,) + tuple(range(axis + 1, len(shape)))
     return b.op("sf.transpose", [summed], [b.tensor_type(out_specs)],
                 {"perm": b.i64_array(back)})
+
+
+def _batched_gather_grad_emit(b, g, indices, out_specs, shape, axis, batch_dims):
+    """With the gathered axis right after the batch dims (sort's gradient),
+    batch k's index i is row k * n + i of the params flattened through that
+    axis: one segment sum over those rows."""
+    idx_dims = b.dims_of(indices)
+    if axis != batch_dims or None in idx_dims[:batch_dims]:
+        raise UnimplementedError("the gradient of gather with batch_dims stages only for "
+                                 "axis == batch_dims and static batch dims", op="gather_grad")
+    n, batch = shape[axis], shape[:batch_dims]
+    offsets = (np.arange(int(np.prod(batch, dtype=np.int64)), dtype=np.int64) * n).reshape(
+        batch + (1,) * (len(idx_dims) - batch_dims))
+    ids = b.as_i64(indices)
+    spec = TensorSpec(TensorShape._of(idx_dims), dtypes.int64)
+    ids = b.op("sf.add", [ids, b.broadcast_to(b.constant(offsets), spec, b.shape_of(ids))],
+               [b.tensor_type(spec)])
+    rows = int(np.prod(shape[:axis + 1], dtype=np.int64))
+    summed = _segment_sum_emit(b, g, ids, rows, shape[axis + 1:], out_specs.dtype)
+    return b.op("sf.reshape", [summed, b.shape_tensor(shape)], [b.tensor_type(out_specs)])
 
 
 def _gather_grad_infer(g, indices, *, shape, axis, batch_dims):
@@ -1351,7 +1370,61 @@ def _argsort_infer(x, *, axis, descending, stable):
     return TensorSpec(x.shape, dtypes.int32)
 
 
-_ARGSORT = op_def("argsort", _argsort_kernel, _argsort_infer)
+def _sort_before(math_ops, v, i, pv, pi, descending, floats):
+    """Whether (value v, index i) sorts before (pv, pi): a total order in
+    which NaN is the largest value and ties keep index order (stable)."""
+    a, b = (pv, v) if descending else (v, pv)
+    less, same = math_ops.less(a, b), math_ops.equal(a, b)
+    if floats:
+        nan_a, nan_b = math_ops.is_nan(a), math_ops.is_nan(b)
+        less = math_ops.logical_or(less, math_ops.logical_and(nan_b, math_ops.logical_not(nan_a)))
+        same = math_ops.logical_or(same, math_ops.logical_and(nan_a, nan_b))
+    return math_ops.logical_or(less, math_ops.logical_and(same, math_ops.less(i, pi)))
+
+
+def _argsort_staged(x, *, axis, descending, stable):
+    """A bitonic sorting network over the axis padded to a power of two: per
+    stage, each element meets its partner i ^ stride (a reshape and a
+    reverse) and keeps the earlier or the later of the two -- O(n log^2 n)
+    work in log^2 n elementwise stages, no data-dependent control flow."""
+    from strataflow.ops import math_ops
+
+    dims = x.shape.dims
+    n, rank = dims[axis], len(dims)
+    if n is None:
+        raise UnimplementedError("a staged sort needs a static length along the sorted axis")
+    if n == 0:
+        return zeros_like(x, dtypes.int32)
+    perm = [d for d in range(rank) if d != axis] + [axis]
+    moved = transpose(x, perm)
+    rows = reshape(moved, [-1, n])
+    size = 1 << max(n - 1, 0).bit_length()
+    floats = x.dtype.is_floating
+    if size > n:  # padding sorts last: the largest (NaN) or smallest value, with larger indices
+        fill = (-np.inf if floats else x.dtype.min) if descending else (np.nan if floats else x.dtype.max)
+        rows = pad(rows, [[0, 0], [0, size - n]], constant_values=fill)
+    position = np.arange(size)
+    index = broadcast_to(range_(size), shape(rows))
+    stage = 2
+    while stage <= size:
+        stride = stage // 2
+        while stride:
+            def partner(t):
+                pairs = reshape(t, [-1, size // (2 * stride), 2, stride])
+                return reshape(reverse(pairs, [2]), [-1, size])
+            pv, pi = partner(rows), partner(index)
+            # element i holds the earlier of its pair iff it is the pair's lower
+            # element in an ascending block (or the upper one in a descending block)
+            earlier = ((position & stride) == 0) == ((position & stage) == 0)
+            keep = math_ops.equal(_sort_before(math_ops, rows, index, pv, pi, descending, floats), earlier)
+            rows, index = math_ops.where(keep, rows, pv), math_ops.where(keep, index, pi)
+            stride //= 2
+        stage *= 2
+    order = reshape(index[:, :n], shape(moved) if None in dims else moved.shape.dims)
+    return transpose(order, list(np.argsort(perm)))
+
+
+_ARGSORT = op_def("argsort", _argsort_kernel, _argsort_infer, composite(_argsort_staged))
 
 
 def argsort(values, axis=-1, direction="ASCENDING", stable=False, name=None) -> Tensor:

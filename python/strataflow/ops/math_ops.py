@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from strataflow.framework import dtypes
-from strataflow.framework.errors import InvalidArgumentError
+from strataflow.framework.errors import InvalidArgumentError, UnimplementedError
 from strataflow.framework.tensor import EagerTensor, Tensor, convert_to_tensor
 from strataflow.framework.tensor_shape import TensorShape, TensorSpec
 from strataflow.ops import array_ops
 from strataflow.ops import shape_rules as rules
 from strataflow.ops.array_ops import ones_like, zeros_like
-from strataflow.ops.registry import apply, op_def
+from strataflow.ops.registry import apply, composite, op_def
 
 FLOAT, INT, NUM, ALL = "f", "iu", "fiu", "fiub"
 SIGNED = "fi"
@@ -726,8 +726,35 @@ def _cumprod_grad(ctx, g):
     return [real_div(summed, x)]
 
 
-_CUMSUM = op_def("cumsum", _scan_kernel(np.cumsum, 0), _scan_infer, None, _cumsum_grad)
-_CUMPROD = op_def("cumprod", _scan_kernel(np.cumprod, 1), _scan_infer, None, _cumprod_grad)
+def _scan_staged(combine, identity):
+    """The doubling scan (Hillis-Steele): after step k every element holds the
+    combination of the 2^k elements ending at it -- log2(n) shifted combines."""
+    def staged(x, *, axis, exclusive, reverse):
+        n, rank = x.shape.dims[axis], x.shape.rank
+        if n is None:
+            raise UnimplementedError("a staged cumulative op needs a static length along the axis")
+
+        def shifted(t, k):  # t moved k places along axis, `identity` flowing in
+            head = (slice(None),) * axis + (slice(0, n - k),)
+            paddings = [[0, 0]] * rank
+            paddings[axis] = [k, 0]
+            return array_ops.pad(t[head], paddings, constant_values=identity)
+
+        if reverse:
+            x = array_ops.reverse(x, [axis])
+        if exclusive and n:
+            x = shifted(x, 1)
+        k = 1
+        while k < n:
+            x = combine(x, shifted(x, k))
+            k *= 2
+        return array_ops.reverse(x, [axis]) if reverse else x
+    return composite(staged)
+
+
+_CUMSUM = op_def("cumsum", _scan_kernel(np.cumsum, 0), _scan_infer, _scan_staged(add, 0), _cumsum_grad)
+_CUMPROD = op_def("cumprod", _scan_kernel(np.cumprod, 1), _scan_infer, _scan_staged(multiply, 1),
+                  _cumprod_grad)
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
@@ -781,7 +808,12 @@ def _top_k_grad(ctx, g_values, g_indices=None):
     return [reduce_sum(multiply(array_ops.expand_dims(g_values, -1), hot), axis=-2)]
 
 
-_TOP_K = op_def("top_k", _top_k_kernel, _top_k_infer, None, _top_k_grad)
+def _top_k_staged(x, *, k, sorted):
+    order = array_ops.argsort(x, -1, "DESCENDING", stable=True)[..., :k]
+    return array_ops.gather(x, order, axis=-1, batch_dims=x.shape.rank - 1), order
+
+
+_TOP_K = op_def("top_k", _top_k_kernel, _top_k_infer, composite(_top_k_staged), _top_k_grad)
 
 
 def top_k(input, k=1, sorted=True, name=None):  # noqa: A002

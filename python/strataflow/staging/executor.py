@@ -152,13 +152,25 @@ class Executor:
             self._cfunc(self._packed)
             r = self._result
             descs = (r,) if self._fields is None else [getattr(r, f) for f in self._fields]
-            results = [_take(d, *o) for d, o in zip(descs, self._out)]
+            results = _take_all(descs, self._out)
             new_values = [slot.new_value() for slot in self._written] if self._written else ()
             for slot in self._slots:
                 slot.current = None
             return results, new_values
         finally:
             self._lock.release()
+
+
+def _take_all(descs, outs) -> list:
+    """The results as arrays. One buffer can back several results (CSE merged
+    equal values): the first takes it, the others copy it first."""
+    owners, copies = set(), {}
+    for i, (d, (dtype, rank, *_)) in enumerate(zip(descs, outs)):
+        if d.allocated in owners:
+            copies[i] = memref.view(d, dtype, rank).copy()
+        elif d.allocated:
+            owners.add(d.allocated)
+    return [copies[i] if i in copies else _take(d, *o) for i, (d, o) in enumerate(zip(descs, outs))]
 
 
 def _take(desc, dtype, rank, stage, address, nbytes):

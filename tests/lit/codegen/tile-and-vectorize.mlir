@@ -83,3 +83,32 @@ func.func @conv(%x: tensor<8x18x18x32xf32>, %w: tensor<3x3x32x64xf32>) -> tensor
       ins(%x, %w : tensor<8x18x18x32xf32>, tensor<3x3x32x64xf32>) outs(%c : tensor<8x16x16x64xf32>) -> tensor<8x16x16x64xf32>
   return %r : tensor<8x16x16x64xf32>
 }
+
+// An iteration space with a zero-size dim computes nothing: the op is
+// replaced by its init (for a reduction over an empty axis: the identity).
+// CHECK-LABEL: func.func @empty
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: scf.forall
+// CHECK: %[[FILL:.*]] = vector.transfer_write %{{.*}} : vector<6xf32>, tensor<6xf32>
+// CHECK-NEXT: return %{{.*}}, %[[FILL]]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#rows = affine_map<(d0, d1) -> (d0)>
+func.func @empty(%x: tensor<6x0xf32>) -> (tensor<6x0xf32>, tensor<6xf32>) {
+  %e = tensor.empty() : tensor<6x0xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<6x0xf32>) outs(%e : tensor<6x0xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %n = arith.negf %a : f32
+    linalg.yield %n : f32
+  } -> tensor<6x0xf32>
+  %zero = arith.constant 0.0 : f32
+  %r = tensor.empty() : tensor<6xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%r : tensor<6xf32>) -> tensor<6xf32>
+  %1 = linalg.generic {indexing_maps = [#id, #rows], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<6x0xf32>) outs(%init : tensor<6xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  } -> tensor<6xf32>
+  return %0, %1 : tensor<6x0xf32>, tensor<6xf32>
+}

@@ -86,6 +86,31 @@ func.func @pad(%x: tensor<2x3xf32>, %v: tensor<f32>) -> tensor<4x5xf32> {
   return %0 : tensor<4x5xf32>
 }
 
+// A zero-size operand: the result is all padding (no insert_slice, whose
+// offset would lie past the zero-size end).
+// CHECK-LABEL: func.func @pad_empty
+// CHECK: linalg.fill
+// CHECK-NOT: tensor.insert_slice
+// CHECK: return
+func.func @pad_empty(%x: tensor<3x0xf32>, %v: tensor<f32>) -> tensor<3x1xf32> {
+  %0 = sf.pad %x, %v {paddings = array<i64: 0, 0, 1, 0>} : (tensor<3x0xf32>, tensor<f32>) -> tensor<3x1xf32>
+  return %0 : tensor<3x1xf32>
+}
+
+// Empty pieces of a concat are skipped; an op with an empty static result
+// is a tensor.empty (its slices of zero-size dims would not verify).
+// (After canonicalization the one real piece is the concat.)
+// CHECK-LABEL: func.func @empty_pieces
+// CHECK-NOT: tensor.insert_slice
+// CHECK-NOT: tensor.extract_slice
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<2x0xf32>
+// CHECK-NEXT: return %arg0, %[[E]]
+func.func @empty_pieces(%a: tensor<2x3xf32>, %b: tensor<2x0xf32>) -> (tensor<2x3xf32>, tensor<2x0xf32>) {
+  %0 = sf.concat %a, %b {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x0xf32>) -> tensor<2x3xf32>
+  %1 = sf.strided_slice %0 {begin = array<i64: 0, 3>, end = array<i64: 2, 3>, strides = array<i64: 1, 1>} : tensor<2x3xf32> -> tensor<2x0xf32>
+  return %0, %1 : tensor<2x3xf32>, tensor<2x0xf32>
+}
+
 // The index is read through the generic (fusable); params by tensor.extract.
 // CHECK-LABEL: func.func @gather
 // CHECK: linalg.generic
