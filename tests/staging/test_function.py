@@ -485,3 +485,12 @@ def test_ops_over_empty_dims_compile():
     np.testing.assert_array_equal(joined.numpy(), np.ones((2, 3), np.float32))
     np.testing.assert_array_equal(padded.numpy(), np.zeros((2, 2), np.float32))
     assert sliced.shape == (2, 0)
+
+
+@pytest.mark.parametrize("fn, reason", [
+    (sf.linalg.inv, "matrix decompositions is not built yet"),
+    (lambda x: sf.unique(sf.reshape(x, [-1]))[0], "output shape depends on the input's values"),
+])
+def test_eager_only_ops_say_why_when_staged(fn, reason):
+    with pytest.raises(sf.errors.UnimplementedError, match=f"cannot be staged: .*{reason}.*outside sf.function"):
+        sf.function(fn)(sf.eye(2))

@@ -778,8 +778,9 @@ def _where_indices_infer(c):
     return TensorSpec(TensorShape([None, c.shape.rank]), dtypes.int64)
 
 
+_VALUE_SHAPED = "its output shape depends on the input's values"
 _WHERE_INDICES = op_def("where_indices", lambda c: np.argwhere(c).astype(np.int64),
-                        _where_indices_infer)
+                        _where_indices_infer, eager_only=_VALUE_SHAPED)
 
 
 def where_indices(condition) -> Tensor:
@@ -1464,7 +1465,7 @@ def _unique_infer(x, *, out_idx):
     return TensorSpec(TensorShape([None]), x.dtype), TensorSpec(x.shape, out_idx)
 
 
-_UNIQUE = op_def("unique", _unique_kernel, _unique_infer)
+_UNIQUE = op_def("unique", _unique_kernel, _unique_infer, eager_only=_VALUE_SHAPED)
 
 
 def unique(x, out_idx=dtypes.int32, name=None):

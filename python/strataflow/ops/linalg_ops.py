@@ -49,7 +49,9 @@ def _inv_grad(ctx, g):
     return [math_ops.negative(matmul(matmul(y, g, transpose_a=True), y, transpose_b=True))]
 
 
-_INV = op_def("matrix_inverse", _linalg_kernel(np.linalg.inv), _square_infer, None, _inv_grad)
+_DECOMPOSITION = "the sf lowering of matrix decompositions is not built yet (eager runs LAPACK)"
+_INV = op_def("matrix_inverse", _linalg_kernel(np.linalg.inv), _square_infer, None, _inv_grad,
+              eager_only=_DECOMPOSITION)
 
 
 def inv(input, adjoint=False, name=None):  # noqa: A002
@@ -70,7 +72,8 @@ def _det_grad(ctx, g):
     return [multiply(scale, matrix_transpose(inv(x)))]
 
 
-_DET = op_def("matrix_determinant", _linalg_kernel(np.linalg.det), _det_infer, None, _det_grad)
+_DET = op_def("matrix_determinant", _linalg_kernel(np.linalg.det), _det_infer, None, _det_grad,
+              eager_only=_DECOMPOSITION)
 
 
 def det(input, name=None):  # noqa: A002
@@ -104,6 +107,7 @@ def _solve_grad(ctx, g):
 
 
 _SOLVE = op_def("matrix_solve", _linalg_kernel(_solve_kernel), _solve_infer, None, _solve_grad,
+                eager_only=_DECOMPOSITION,
                 dtype_group=(0, 1))
 
 
@@ -126,7 +130,8 @@ def _cholesky_grad(ctx, g):
     return [multiply(math_ops.add(s, matrix_transpose(s)), 0.5)]
 
 
-_CHOLESKY = op_def("cholesky", _linalg_kernel(np.linalg.cholesky), _square_infer, None, _cholesky_grad)
+_CHOLESKY = op_def("cholesky", _linalg_kernel(np.linalg.cholesky), _square_infer, None, _cholesky_grad,
+                   eager_only=_DECOMPOSITION)
 
 
 def cholesky(input, name=None):  # noqa: A002

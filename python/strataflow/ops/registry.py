@@ -60,12 +60,15 @@ class OpDef:
     `dtype_group`: indices of the inputs that must share one dtype; Python
     values there adopt the dtype of a tensor among them (TF's
     ``x + 1`` rule). `stateful`: the op reads/writes state or randomness, so
-    staging must keep it and its order.
+    staging must keep it and its order. `eager_only`: why an op without an
+    emitter has none (for the error a staged use raises).
     """
 
-    __slots__ = ("name", "kernel", "infer", "emit", "grad", "dtype_group", "stateful", "__dict__")
+    __slots__ = ("name", "kernel", "infer", "emit", "grad", "dtype_group", "stateful",
+                 "eager_only", "__dict__")
 
-    def __init__(self, name, kernel, infer, emit=None, grad=None, *, dtype_group=(), stateful=False):
+    def __init__(self, name, kernel, infer, emit=None, grad=None, *, dtype_group=(), stateful=False,
+                 eager_only=None):
         self.name = name
         self.kernel = kernel
         self.infer = infer
@@ -73,6 +76,7 @@ class OpDef:
         self.grad = grad
         self.dtype_group = tuple(dtype_group)
         self.stateful = stateful
+        self.eager_only = eager_only
 
     def __repr__(self) -> str:
         return f"<OpDef {self.name}>"

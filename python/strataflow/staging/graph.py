@@ -239,7 +239,9 @@ class FuncGraph:
         if self.finished:
             raise errors.FailedPreconditionError(f"function {self.name!r} is already traced")
         if op.emit is None:
-            raise errors.UnimplementedError(f"op {op.name!r} cannot be staged (it has no emitter)", op=op.name)
+            reason = op.eager_only or "it has no sf form yet"
+            raise errors.UnimplementedError(
+                f"op {op.name!r} cannot be staged: {reason}; call it outside sf.function", op=op.name)
         if op.emit.__class__ is composite:
             with _context.only_tapes([]):
                 return op.emit.fn(*inputs, **attrs)
