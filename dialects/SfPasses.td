@@ -104,8 +104,11 @@ def SfCpuParallelize : Pass<"sf-cpu-parallelize", "::mlir::func::FuncOp"> {
     Runs on bufferized code, before `async-parallel-for`. Only the
     outermost `scf.forall` of a nest becomes `scf.parallel` (and so async
     tasks); any forall nested in a parallel loop becomes `scf.for`, because
-    nested async parallel-for can deadlock a small worker pool. With
-    `sequential=true` every forall becomes `scf.for` (one thread).
+    nested async parallel-for can deadlock a small worker pool. A nest
+    whose estimated work (scalar operations, vector ops counting their
+    lanes, static trip counts multiplied) is below `min-parallel-work`
+    stays sequential too: waking threads would cost more than it saves.
+    With `sequential=true` every forall becomes `scf.for` (one thread).
     ```mlir
     scf.forall (%i) in (4) { scf.forall (%j) in (8) { ... } }
     // becomes
@@ -116,6 +119,10 @@ def SfCpuParallelize : Pass<"sf-cpu-parallelize", "::mlir::func::FuncOp"> {
   let options = [
     Option<"sequential", "sequential", "bool", /*default=*/"false",
            "Lower every forall to scf.for (no threads)">,
+    Option<"minParallelWork", "min-parallel-work", "int64_t",
+           /*default=*/"1 << 22",
+           "Estimated scalar operations below which a loop nest stays on "
+           "one thread (vector ops count their lanes)">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }

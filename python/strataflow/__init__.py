@@ -35,7 +35,7 @@ from strataflow.ops.math_ops import (  # noqa: A004
     reduce_sum, reduce_variance, round, sigmoid, sign, sin, sqrt, square, subtract, tanh,
     tensordot, truediv, where,
 )
-from strataflow import bitwise, linalg, math, nn, random  # noqa: E402
+from strataflow import bitwise, config, linalg, math, nn, random  # noqa: E402
 from strataflow.autodiff import GradientTape, UnconnectedGradients, custom_gradient, recompute_grad
 
 __all__ = [n for n in dir() if not n.startswith("_")]

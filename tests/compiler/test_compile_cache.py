@@ -11,7 +11,7 @@ from mlir import ir
 
 import linalg_kernels as K
 from strataflow import compiler, config
-from strataflow.compiler import cache
+from strataflow.compiler import cache, jit
 
 TEXT, REF, SHAPES = K.matmul(20, 32, 24)
 
@@ -33,10 +33,15 @@ def compile_fn(text=TEXT):
         return compiler.compile_module(ir.Module.parse(text), "f")
 
 
-def entries(root):
+def entries(root, suffix=".mlir"):
     return sorted(
-        os.path.join(d, f) for d, _, files in os.walk(root) for f in files if f.endswith(".mlir")
+        os.path.join(d, f) for d, _, files in os.walk(root) for f in files if f.endswith(suffix)
     )
+
+
+def drop_machine_code(root):
+    for path in entries(root, ".so"):
+        os.remove(path)
 
 
 def run_ok(fn):
@@ -50,9 +55,25 @@ def test_memory_cache_reuses_engine():
     run_ok(f2)
 
 
+def test_disk_cache_loads_machine_code(cache_dir, monkeypatch):
+    run_ok(compile_fn())
+    assert len(entries(cache_dir, ".so")) == 1
+    cache.clear_memory_cache()
+
+    def no_compile(*_):
+        raise AssertionError("compiled although a shared object exists")
+
+    monkeypatch.setattr(cache, "run_pipeline", no_compile)
+    monkeypatch.setattr(jit, "_build_engine", no_compile)
+    fn = compile_fn()
+    assert isinstance(fn._engine, jit.SharedObjectEngine)
+    run_ok(fn)
+
+
 def test_disk_cache_skips_the_pipeline(cache_dir, monkeypatch):
     run_ok(compile_fn())
     assert len(entries(cache_dir)) == 1
+    drop_machine_code(cache_dir)  # e.g. written where no linker is installed
     cache.clear_memory_cache()
 
     def no_pipeline(*_):
@@ -69,10 +90,13 @@ def test_key_covers_pipeline_options(cache_dir):
     assert len(entries(cache_dir)) == 2
 
 
+@pytest.mark.parametrize("kind", [".mlir", ".so"])
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "flip", "empty"])
-def test_corrupt_entry_is_rebuilt(cache_dir, damage):
+def test_corrupt_entry_is_rebuilt(cache_dir, damage, kind):
     compile_fn()
-    (path,) = entries(cache_dir)
+    if kind == ".mlir":
+        drop_machine_code(cache_dir)
+    (path,) = entries(cache_dir, kind)
     data = open(path, "rb").read()
     broken = {
         "garbage": b"\x00\xffnot mlir at all",
@@ -90,7 +114,7 @@ def test_off_switch(cache_dir, monkeypatch):
     monkeypatch.setenv("STRATAFLOW_COMPILE_CACHE", "0")
     f1, f2 = compile_fn(), compile_fn()
     assert f1._engine is not f2._engine
-    assert entries(cache_dir) == []
+    assert entries(cache_dir, "") == []
     run_ok(f1)
 
 
@@ -140,9 +164,19 @@ def test_two_processes_compile_at_once(cache_dir):
         key = os.path.basename(path)[: -len(".mlir")]
         with compiler.new_context() as ctx:
             assert cache.load_lowered(key, ctx) is not None
+        assert isinstance(cache.load_object(key, jit.SharedObjectEngine), jit.SharedObjectEngine)
 
 
 def test_opt_level_by_size():
     assert cache.opt_level_for("x" * 1000) == 3
     assert cache.opt_level_for("x" * 1_000_000) == 2
     assert cache.opt_level_for("x" * 5_000_000) == 1
+
+
+def test_code_that_calls_back_into_python_keeps_no_shared_object(cache_dir, capfd):
+    import strataflow as sf
+
+    f = sf.function(lambda x: sf.print("x =", x) or x + 1)
+    np.testing.assert_array_equal(f(sf.constant([1, 2])).numpy(), [2, 3])
+    assert "x = [1 2]" in capfd.readouterr().err
+    assert entries(cache_dir) and not entries(cache_dir, ".so")

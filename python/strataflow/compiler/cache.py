@@ -4,17 +4,24 @@
 
 A compiled function is keyed by its IR text, the lowering pipeline (with its
 options: target ISA, threads) and the requested LLVM opt level. In memory the
-key maps to the ExecutionEngine itself. On disk it maps to the LLVM-dialect
-module the pipeline produced, so a new process skips the pass pipeline (LLVM
-still generates machine code: the Python ExecutionEngine cannot load an object
-file back). The disk key also covers the host CPU and the MLIR and strataflow
-builds, since the code is specialized to all three.
+key maps to the ExecutionEngine itself. On disk it maps to
 
-Disk entries are text files `<checksum line>\\n<module>`, written to a temp
-file and moved into place with `os.replace` (atomic: two processes compiling
-the same function each write a whole entry, the last one wins). An entry whose
-checksum or parse fails is ignored and rewritten, never an error.
-`STRATAFLOW_COMPILE_CACHE=0` turns both caches off.
+* the machine code: the engine's object file linked into `<key>.so` (with
+  `ld -shared`), which a new process loads with `dlopen` in well under a
+  millisecond -- no pass pipeline, no LLVM. Skipped when no linker is
+  installed, and for code that calls back into Python (`sf.print`);
+* the LLVM-dialect module the pipeline produced (`<key>.mlir`), so that
+  without the shared object a new process still skips the pass pipeline.
+
+The key also covers the host CPU and the MLIR and strataflow builds, since
+the code is specialized to all three.
+
+Entries carry a checksum (`<checksum line>\\n<module>`; `<key>.so.sha256`
+beside the library) and are written to a temp file and moved into place with
+`os.replace` (atomic: two processes compiling the same function each write a
+whole entry, the last one wins). An entry whose checksum, parse or load fails
+is ignored and rewritten, never an error. `STRATAFLOW_COMPILE_CACHE=0` turns
+both caches off.
 """
 from __future__ import annotations
 
@@ -22,6 +29,8 @@ import collections
 import functools
 import hashlib
 import os
+import shutil
+import subprocess
 import tempfile
 import threading
 from importlib import metadata
@@ -99,21 +108,71 @@ def load_lowered(key: str, context: ir.Context) -> tuple[ir.Module, str] | None:
         return None
 
 
+def _write_atomically(path: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
 def store_lowered(key: str, llvm_text: str) -> None:
     """Writes an entry atomically; a cache that cannot be written is skipped."""
-    path = _entry_path(key)
+    data = (_HEADER + hashlib.sha256(llvm_text.encode()).hexdigest() + "\n" + llvm_text).encode()
+    try:
+        _write_atomically(_entry_path(key), data)
+    except OSError:
+        pass
+
+
+def _object_path(key: str) -> str:
+    return _entry_path(key)[: -len(".mlir")] + ".so"
+
+
+def load_object(key: str, open_object: Callable[[str], object]):
+    """`open_object(path)` of the cached shared object for `key`, or None
+    (missing, checksum mismatch, or not loadable)."""
+    path = _object_path(key)
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+        with open(path + ".sha256", encoding="ascii") as f:
+            checksum = f.read().strip()
+    except OSError:
+        return None
+    if checksum != hashlib.sha256(data).hexdigest():
+        return None
+    try:
+        return open_object(path)
+    except OSError:  # dlopen failed (e.g. a runtime symbol is missing)
+        return None
+
+
+def store_object(key: str, engine, symbol: str) -> None:
+    """Links `engine`'s machine code into `<key>.so` (after generating it by
+    looking up `symbol`). Skipped without a linker or a writable cache."""
+    linker = shutil.which("ld")
+    if linker is None:
+        return
+    path = _object_path(key)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=os.path.dirname(path))
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(_HEADER + hashlib.sha256(llvm_text.encode()).hexdigest() + "\n")
-                f.write(llvm_text)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
+        with tempfile.TemporaryDirectory(dir=os.path.dirname(path), prefix=".tmp-") as tmp:
+            engine.raw_lookup(symbol)  # code generation is lazy
+            engine.dump_to_object_file(os.path.join(tmp, "code.o"))
+            linked = subprocess.run([linker, "-shared", "-o", os.path.join(tmp, "code.so"),
+                                     os.path.join(tmp, "code.o")], capture_output=True)
+            if linked.returncode:
+                return
+            with open(os.path.join(tmp, "code.so"), "rb") as f:
+                data = f.read()
+        _write_atomically(path + ".sha256", hashlib.sha256(data).hexdigest().encode())
+        _write_atomically(path, data)
+    except (OSError, RuntimeError):
         pass
 
 
@@ -122,9 +181,14 @@ def compiled_engine(
     pipeline: str,
     build: Callable[[ir.Module, int], object],
     opt_level: int | None = None,
+    *,
+    symbol: str | None = None,
+    open_object: Callable[[str], object] | None = None,
 ):
     """The engine for `module` lowered by `pipeline`: cached, or built by
-    `build(llvm_module, opt_level)` (opt level chosen by size when None)."""
+    `build(llvm_module, opt_level)` (opt level chosen by size when None).
+    With `symbol` (the entry point to look up) and `open_object(path)` (an
+    engine-like wrapper of a loaded shared object) machine code is cached."""
     ir_text = str(module)
     enabled = config.compile_cache_enabled()
     key = cache_key(ir_text, pipeline, opt_level)
@@ -134,6 +198,10 @@ def compiled_engine(
             if engine is not None:
                 _memory.move_to_end(key)
                 return engine
+        engine = load_object(key, open_object) if open_object is not None else None
+        if engine is not None:
+            _remember(key, engine)
+            return engine
     cached = load_lowered(key, module.context) if enabled else None
     if cached is None:
         lowered = ir.Module.parse(ir_text, context=module.context)
@@ -145,11 +213,18 @@ def compiled_engine(
         lowered, llvm_text = cached
     engine = build(lowered, opt_level if opt_level is not None else opt_level_for(llvm_text))
     if enabled:
-        with _memory_lock:
-            _memory[key] = engine
-            while len(_memory) > _MEMORY_ENTRIES:
-                _memory.popitem(last=False)
+        # code that calls back into Python (sf.print) needs the engine's symbols
+        if symbol is not None and "sf_print_" not in llvm_text:
+            store_object(key, engine, symbol)
+        _remember(key, engine)
     return engine
+
+
+def _remember(key: str, engine) -> None:
+    with _memory_lock:
+        _memory[key] = engine
+        while len(_memory) > _MEMORY_ENTRIES:
+            _memory.popitem(last=False)
 
 
 def clear_memory_cache() -> None:

@@ -127,11 +127,35 @@ def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     if _uses_async_runtime(llvm_module):
         _load_async_runtime()
     libs = [_runtime_lib("libmlir_c_runner_utils.so")]
-    engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs)
+    # position-independent, so that the object file links into a cached .so
+    engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs,
+                             enable_object_dump=True, enable_pic=True)
     # Once per engine, before its first lookup generates code (engines are
     # shared through the compile cache).
     runtime.register(engine)
     return engine
+
+
+class SharedObjectEngine:
+    """Machine code from the disk cache: a loaded `.so` with the lookup of
+    an ExecutionEngine (whose packed wrappers it holds as `_mlir_<name>`)."""
+
+    def __init__(self, path: str):
+        global _runner_utils
+        memref.keep_freed_memory()
+        _load_async_runtime()  # its symbols and the runner utils' must be global
+        if _runner_utils is None:
+            _runner_utils = ctypes.CDLL(_runtime_lib("libmlir_c_runner_utils.so"), mode=ctypes.RTLD_GLOBAL)
+        self._library = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
+
+    def raw_lookup(self, name: str) -> int:
+        try:
+            return ctypes.cast(getattr(self._library, "_mlir_" + name), ctypes.c_void_p).value or 0
+        except AttributeError:
+            return 0
+
+
+_runner_utils = None
 
 
 class CompiledFunction:
@@ -147,7 +171,8 @@ class CompiledFunction:
         self.outputs = [TensorSig.of(t) for t in ftype.results]
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get(module.context)
         self._engine = cache.compiled_engine(
-            module, jit_pipeline(optimize), _build_engine, opt_level
+            module, jit_pipeline(optimize), _build_engine, opt_level,
+            symbol=f"_mlir_ciface_{name}", open_object=SharedObjectEngine,
         )
         self._cfunc = self._bind()
 
