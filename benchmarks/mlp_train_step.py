@@ -12,11 +12,13 @@ TF ~520-780, torch ~700-860.
 from __future__ import annotations
 
 import argparse
+import tempfile
 import time
 
 import numpy as np
 
 import strataflow as sf
+from strataflow.compiler import cache as compiler_cache
 
 SIZES = (784, 256, 256, 10)
 BATCH, LR = 128, 0.05
@@ -84,11 +86,19 @@ def main():
     init_params, x, y = init()
     xs, ys = sf.constant(x), sf.constant(y)
 
-    staged_vars = [sf.Variable(p) for p in init_params]
-    staged = sf.function(sf_step)
-    t0 = time.perf_counter()
-    first = float(staged(staged_vars, xs, ys))
-    first_ms = (time.perf_counter() - t0) * 1e3
+    # The first step with an empty disk cache (cold), then in a fresh function
+    # once the cache holds the machine code (as a new process would).
+    first_ms = {}
+    with tempfile.TemporaryDirectory() as cache_dir:
+        sf.config.set_compile_cache_dir(cache_dir)
+        for label in ("cold", "disk cache"):
+            compiler_cache.clear_memory_cache()
+            staged_vars = [sf.Variable(p) for p in init_params]
+            staged = sf.function(sf_step)
+            t0 = time.perf_counter()
+            first = float(staged(staged_vars, xs, ys))
+            first_ms[label] = (time.perf_counter() - t0) * 1e3
+        sf.config.set_compile_cache_dir(None)
 
     eager_vars = [sf.Variable(p) for p in init_params]
     np_params = [p.copy() for p in init_params]
@@ -106,7 +116,8 @@ def main():
     r_staged = rate(lambda: staged(staged_vars, xs, ys), steps)
     r_eager = rate(lambda: sf_step(eager_vars, xs, ys), max(steps // 4, 10))
     r_numpy = rate(lambda: numpy_step(np_params, x, y), steps)
-    print(f"first staged step (trace + compile + run): {first_ms:.0f} ms")
+    print(f"first staged step (trace + compile + run): {first_ms['cold']:.0f} ms cold, "
+          f"{first_ms['disk cache']:.0f} ms from the disk cache (goal < 150 ms)")
     print(f"steps/s: staged {r_staged:.0f}  eager {r_eager:.0f}  numpy {r_numpy:.0f}")
 
 
