@@ -30,7 +30,9 @@ def cache_dir(tmp_path, monkeypatch):
 
 def compile_fn(text=TEXT):
     with compiler.new_context():
-        return compiler.compile_module(ir.Module.parse(text), "f")
+        fn = compiler.compile_module(ir.Module.parse(text), "f")
+    cache.wait_for_writes()
+    return fn
 
 
 def entries(root, suffix=".mlir"):
@@ -139,11 +141,13 @@ def test_two_processes_compile_at_once(cache_dir):
         from mlir import ir
         import linalg_kernels as K
         from strataflow import compiler, config
+        from strataflow.compiler import cache
         config.set_compile_cache_dir({str(cache_dir)!r})
         text, ref, shapes = K.matmul(20, 32, 24)
         for i in range(3):   # the same function and two others, racing
             with compiler.new_context():
                 fn = compiler.compile_module(ir.Module.parse(K.matmul(20 + i, 32, 24)[0]), "f")
+            cache.wait_for_writes()
             a = np.ones((20 + i, 24), np.float32); b = np.ones((24, 32), np.float32)
             assert np.allclose(fn(a, b)[0], 24.0)
         print("ok")
@@ -178,5 +182,6 @@ def test_code_that_calls_back_into_python_keeps_no_shared_object(cache_dir, capf
 
     f = sf.function(lambda x: sf.print("x =", x) or x + 1)
     np.testing.assert_array_equal(f(sf.constant([1, 2])).numpy(), [2, 3])
+    cache.wait_for_writes()
     assert "x = [1 2]" in capfd.readouterr().err
     assert entries(cache_dir) and not entries(cache_dir, ".so")

@@ -47,6 +47,7 @@ _MEMORY_ENTRIES = 128
 
 _memory: "collections.OrderedDict[str, object]" = collections.OrderedDict()
 _memory_lock = threading.Lock()
+_writers: list[threading.Thread] = []  # links of shared objects in flight
 
 
 @functools.lru_cache(maxsize=None)
@@ -154,26 +155,51 @@ def load_object(key: str, open_object: Callable[[str], object]):
 
 def store_object(key: str, engine, symbol: str) -> None:
     """Links `engine`'s machine code into `<key>.so` (after generating it by
-    looking up `symbol`). Skipped without a linker or a writable cache."""
+    looking up `symbol`). Skipped without a linker or a writable cache. The
+    link runs in a thread, off the first call's path (`wait_for_writes`)."""
     linker = shutil.which("ld")
     if linker is None:
         return
     path = _object_path(key)
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with tempfile.TemporaryDirectory(dir=os.path.dirname(path), prefix=".tmp-") as tmp:
-            engine.raw_lookup(symbol)  # code generation is lazy
-            engine.dump_to_object_file(os.path.join(tmp, "code.o"))
-            linked = subprocess.run([linker, "-shared", "-o", os.path.join(tmp, "code.so"),
-                                     os.path.join(tmp, "code.o")], capture_output=True)
-            if linked.returncode:
-                return
-            with open(os.path.join(tmp, "code.so"), "rb") as f:
-                data = f.read()
+        engine.raw_lookup(symbol)  # code generation is lazy
+        fd, obj = tempfile.mkstemp(prefix=".tmp-", suffix=".o", dir=os.path.dirname(path))
+        os.close(fd)
+        engine.dump_to_object_file(obj)
+    except (OSError, RuntimeError):
+        return
+    thread = threading.Thread(target=_link, args=(linker, obj, path), name="sf-cache-link")
+    with _memory_lock:
+        _writers.append(thread)
+    thread.start()
+
+
+def _link(linker: str, obj: str, path: str) -> None:
+    library = obj[: -len(".o")] + ".so"
+    try:
+        if subprocess.run([linker, "-shared", "-o", library, obj], capture_output=True).returncode:
+            return
+        with open(library, "rb") as f:
+            data = f.read()
         _write_atomically(path + ".sha256", hashlib.sha256(data).hexdigest().encode())
         _write_atomically(path, data)
-    except (OSError, RuntimeError):
+    except OSError:
         pass
+    finally:
+        for leftover in (obj, library):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
+
+
+def wait_for_writes() -> None:
+    """Waits until the shared objects being linked are in the cache."""
+    with _memory_lock:
+        writers, _writers[:] = list(_writers), []
+    for thread in writers:
+        thread.join()
 
 
 def compiled_engine(
