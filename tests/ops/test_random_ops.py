@@ -84,7 +84,7 @@ def test_bad_arguments_are_clear_errors():
         sf.random.uniform([2], dtype=sf.int32)
     with pytest.raises(sf.errors.InvalidArgumentError, match="minval < maxval"):
         sf.random.uniform([2], 3, 3, dtype=sf.int32)
-    with pytest.raises(sf.errors.InvalidArgumentError, match="fully defined"):
+    with pytest.raises(sf.errors.InvalidArgumentError, match="fully defined.*sf.shape"):
         sf.random.normal([None, 2])
     with pytest.raises(sf.errors.InvalidArgumentError, match="logits"):
         sf.random.categorical([1.0, 2.0], 3)
@@ -132,3 +132,23 @@ def test_an_op_seed_first_seen_on_a_retrace_is_not_a_user_variable():
     f(sf.zeros([2]), 101)
     f(sf.zeros([2]), 102)  # a new op-seeded stream on the second trace: allowed
     assert f.experimental_get_tracing_count() == 2
+
+
+def test_run_time_shapes_draw_the_same_numbers_as_static_ones():
+    def draws(x):
+        return (sf.nn.dropout(x, 0.5), sf.random.normal(sf.shape(x)),
+                sf.random.uniform(sf.shape(x), dtype=sf.float64),
+                sf.random.uniform(sf.shape(x), 0, 2 ** 40, dtype=sf.int64),
+                sf.random.truncated_normal(sf.shape(x)))
+
+    x = sf.ones([3, 5])
+    sf.random.set_seed(4)
+    eager = draws(x)
+    staged = sf.function(draws, input_signature=[sf.TensorSpec([None, 5], sf.float32)])
+    sf.random.set_seed(4)
+    for want, got in zip(eager, staged(x)):
+        assert got.shape == (3, 5)
+        np.testing.assert_allclose(got.numpy().astype(np.float64), want.numpy().astype(np.float64),
+                                   rtol=2e-6, atol=1e-6)
+    assert staged(sf.ones([2, 5]))[1].shape == (2, 5)
+    assert staged.experimental_get_tracing_count() == 1

@@ -679,6 +679,9 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         raise InvalidArgumentError(f"dropout rate must be in [0, 1), got {rate}")
     if rate == 0:
         return x
-    shape = x.shape.as_list() if noise_shape is None else list(noise_shape)
+    if noise_shape is not None:
+        shape = noise_shape
+    else:  # dims known only at run time (staged): the runtime shape
+        shape = x.shape.as_list() if x.shape.is_fully_defined() else array_ops.shape(x)
     keep = math_ops.greater_equal(random_ops.uniform(shape, dtype=x.dtype, seed=seed), rate)
     return multiply(where(keep, x, math_ops.zeros_like(x)), 1 / (1 - rate))

@@ -36,6 +36,7 @@ from strataflow.framework.tensor import convert_to_tensor
 from strataflow.framework.tensor_shape import TensorShape
 from strataflow.ops import array_ops, math_ops
 from strataflow.ops import shape_rules as rules
+from strataflow.ops.registry import constant_value
 
 _LOW = 0xFFFFFFFF
 _PHILOX_M = (0xD2511F53, 0xCD9E8D57)
@@ -116,29 +117,63 @@ def _stream(seed, generator):
     return streams[seed]
 
 
-def _words(stream, count: int):
-    """`count` random 32-bit words (int64 values in [0, 2^32)), 1-D."""
+def _words(stream, count, parts: int = 1) -> list:
+    """`parts` tensors of `count` random 32-bit words each (int64 values in
+    [0, 2^32)), from one draw: words `i*count ... (i+1)*count - 1` of the
+    draw's stream of words. `count` is an int, or (staged, for shapes known
+    only at run time) a scalar int64 tensor."""
     if context.executing_eagerly():  # the same Philox on NumPy arrays: no per-op dispatch
         state = stream.numpy()[:, None]  # 1-element rows: array (not scalar) arithmetic wraps
         stream.assign_add(_ADVANCE)
-        blocks = np.arange((count + 3) // 4, dtype=np.int64)
+        blocks = np.arange((parts * count + 3) // 4, dtype=np.int64)
         words = philox(blocks, 0, state[2] & _LOW, state[2] >> 32, state[0], state[1])
-        return convert_to_tensor(np.stack(words, axis=1).reshape(-1)[:count])
+        flat = np.stack(words, axis=1).reshape(-1)
+        return [convert_to_tensor(flat[i * count:(i + 1) * count]) for i in range(parts)]
     state = stream.read_value()
     stream.assign_add(_ADVANCE)
-    counter = state[2]
-    blocks = array_ops.range_((count + 3) // 4, dtype=dtypes.int64)
-    words = philox(blocks, 0, counter & _LOW, counter >> 32, state[0], state[1])
-    return array_ops.reshape(array_ops.stack(words, axis=1), [-1])[:count]
+    counter, key = state[2], (state[0], state[1])
+    if isinstance(count, int):  # four words per Philox block
+        blocks = array_ops.range_((parts * count + 3) // 4, dtype=dtypes.int64)
+        words = philox(blocks, 0, counter & _LOW, counter >> 32, *key)
+        flat = array_ops.reshape(array_ops.stack(words, axis=1), [-1])
+        return [flat[i * count:(i + 1) * count] for i in range(parts)]
+    # a run-time count: word e is lane e % 4 of block e // 4, computed per element
+    index = array_ops.range_(count, dtype=dtypes.int64)
+    out = []
+    for i in range(parts):
+        e = index + count * i if i else index
+        c0, c1, c2, c3 = philox(e >> 2, 0, counter & _LOW, counter >> 32, *key)
+        lane = e & 3
+        out.append(math_ops.where(lane == 0, c0, math_ops.where(
+            lane == 1, c1, math_ops.where(lane == 2, c2, c3))))
+    return out
 
 
-def _shape_tuple(shape):
-    if not isinstance(shape, (list, tuple, TensorShape)):
-        shape = np.asarray(shape.numpy() if hasattr(shape, "numpy") else shape).tolist()
-    dims = TensorShape(shape)
-    if not dims.is_fully_defined():
-        raise InvalidArgumentError(f"random shapes must be fully defined, got {dims}")
-    return tuple(dims.dims)
+def _shape_arg(shape):
+    """A tuple of ints, or -- staged, with dims known only at run time -- a
+    1-D int64 tensor of them."""
+    if isinstance(shape, (list, tuple, TensorShape)):
+        dims = TensorShape(shape)
+        if not dims.is_fully_defined():
+            raise InvalidArgumentError(
+                f"random shapes must be fully defined, got {dims} (inside sf.function, pass "
+                "a shape tensor such as sf.shape(x) for dims known only at run time)")
+        return tuple(dims.dims)
+    value = constant_value(convert_to_tensor(shape))
+    if value is not None:
+        return tuple(int(d) for d in np.asarray(value).reshape(-1))
+    return math_ops.cast(shape, dtypes.int64)
+
+
+def _count(shape):
+    """The number of elements of a `_shape_arg` (an int or a scalar tensor)."""
+    if isinstance(shape, tuple):
+        return int(np.prod(shape, dtype=np.int64))
+    return math_ops.reduce_prod(shape)
+
+
+def _reshape(flat, shape):
+    return array_ops.reshape(flat, list(shape) if isinstance(shape, tuple) else shape)
 
 
 _GRID_BITS = {"float16": 11, "bfloat16": 8, "float32": 24, "float64": 53}
@@ -150,16 +185,17 @@ def _unit(stream, shape, dtype, open_interval=False):
     grid exactly representable in `dtype`."""
     work = dtypes.float64 if dtype is dtypes.float64 else dtypes.float32
     bits = _GRID_BITS[dtype.name] - open_interval  # the +1/2 needs one bit
-    n = int(np.prod(shape, dtype=np.int64))
+    n = _count(shape)
     if bits > 32:
-        words = _words(stream, 2 * n)
-        grid = ((words[:n] >> (64 - bits)) << 32) | words[n:]
+        high, low = _words(stream, n, parts=2)
+        grid = ((high >> (64 - bits)) << 32) | low
     else:
-        grid = _words(stream, n) >> (32 - bits)
+        (grid,) = _words(stream, n)
+        grid = grid >> (32 - bits)
     u = math_ops.cast(grid, work)
     if open_interval:
         u = u + 0.5
-    return array_ops.reshape(u * 2.0 ** -bits, list(shape))
+    return _reshape(u * 2.0 ** -bits, shape)
 
 
 def _float_dtype(dtype):
@@ -178,7 +214,7 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
         >>> sf.random.uniform([2, 3], -1, 1).shape
         TensorShape([2, 3])
     """
-    shape, dtype = _shape_tuple(shape), dtypes.as_dtype(dtype)
+    shape, dtype = _shape_arg(shape), dtypes.as_dtype(dtype)
     stream = _stream(seed, generator)
     if dtype.is_integer:
         if maxval is None:
@@ -186,14 +222,13 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
         minval, maxval = int(minval), int(maxval)
         if minval >= maxval:
             raise InvalidArgumentError(f"uniform needs minval < maxval, got [{minval}, {maxval})")
-        n, span = int(np.prod(shape, dtype=np.int64)), maxval - minval
+        n, span = _count(shape), maxval - minval
         if span <= 2 ** 32:
-            raw = _words(stream, n)
+            (raw,) = _words(stream, n)
         else:  # 64 random bits (negative as int64; floormod below makes them [0, span))
-            words = _words(stream, 2 * n)
-            raw = (words[:n] << 32) | words[n:]
-        values = math_ops.cast(raw % span + minval, dtype)
-        return array_ops.reshape(values, list(shape))
+            high, low = _words(stream, n, parts=2)
+            raw = (high << 32) | low
+        return _reshape(math_ops.cast(raw % span + minval, dtype), shape)
     dtype = _float_dtype(dtype)
     minval, maxval = float(minval), 1.0 if maxval is None else float(maxval)
     return math_ops.cast(_unit(stream, shape, dtype) * (maxval - minval) + minval, dtype)
@@ -210,7 +245,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
         >>> sf.random.normal([3], seed=1).dtype
         tf.float32
     """
-    shape, dtype = _shape_tuple(shape), _float_dtype(dtype)
+    shape, dtype = _shape_arg(shape), _float_dtype(dtype)
     u = _unit(_stream(seed, generator), shape, dtype, open_interval=True) * 2 - 1
     return _normal_from(u, float(mean), float(stddev), dtype)
 
@@ -221,7 +256,7 @@ _TRUNCATION = math.erf(2 / math.sqrt(2))  # u in (-this, this) maps into (-2, 2)
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=None,
                      generator=None):
     """Normal samples restricted to within 2 stddev of the mean (as TF)."""
-    shape, dtype = _shape_tuple(shape), _float_dtype(dtype)
+    shape, dtype = _shape_arg(shape), _float_dtype(dtype)
     u = _unit(_stream(seed, generator), shape, dtype, open_interval=True)
     return _normal_from((u * 2 - 1) * _TRUNCATION, float(mean), float(stddev), dtype)
 
@@ -234,7 +269,7 @@ def shuffle(value, seed=None, name=None, generator=None):
     n = value.shape[0]
     if n is None:
         raise InvalidArgumentError("shuffle needs a static first dimension")
-    keys = _words(_stream(seed, generator), n)
+    (keys,) = _words(_stream(seed, generator), n)
     return array_ops.gather(value, array_ops.argsort(keys, stable=True))
 
 
