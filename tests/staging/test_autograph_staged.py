@@ -247,6 +247,31 @@ def test_dynamic_tensor_array():
     np.testing.assert_array_equal(g(i32(2)).numpy(), [0, 1])
 
 
+def test_dynamic_tensor_array_writes_anywhere_and_x_i_indexes_at_run_time():
+    # out of order, with gaps (zero rows, as TF) and in order; x[i] with a
+    # loop index (and x[-1 - i], a negative one) gathers at run time
+    def reversed_rows(x):
+        n = sf.shape(x)[0]
+        ta = sf.TensorArray(sf.float32, size=0, dynamic_size=True)
+        for i in sf.range(n):
+            ta = ta.write(n - 1 - i, x[i])
+        return ta.stack(), x[-1 - sf.shape(x)[0] // 2]
+
+    def spread(x):
+        ta = sf.TensorArray(sf.float32, size=0, dynamic_size=True)
+        for i in sf.range(sf.shape(x)[0]):
+            ta = ta.write(2 * i, x[i] * 2.0)
+        return ta.stack()
+
+    x = sf.constant(np.arange(8, dtype=np.float32).reshape(4, 2))
+    staged = check(reversed_rows, x)(x)
+    np.testing.assert_array_equal(staged[0].numpy(), x.numpy()[::-1])
+    np.testing.assert_array_equal(staged[1].numpy(), x.numpy()[1])
+    want = np.zeros((7, 2), np.float32)
+    want[::2] = x.numpy() * 2
+    np.testing.assert_array_equal(check(spread, x)(x).numpy(), want)
+
+
 def test_print_runs_at_call_time(capfd):
     traced = []
 

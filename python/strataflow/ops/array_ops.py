@@ -472,6 +472,11 @@ def getitem(tensor, key) -> Tensor:
             raise InvalidArgumentError("a tensor index must not follow ... or None")
         head = getitem(x, prefix) if prefix else x
         axis = sum(1 for k in prefix if isinstance(k, slice))  # ints in the prefix drop axes
+        if isinstance(index, Tensor) and index.shape.rank == 0:  # x[i], i known at run time
+            from strataflow.ops import math_ops
+
+            size = shape(head, out_type=index.dtype)[axis]
+            index = math_ops.where(math_ops.less(index, 0), index + size, index)
         gathered = gather(head, index, axis=axis)
         if not rest:
             return gathered
@@ -530,8 +535,10 @@ def getitem(tensor, key) -> Tensor:
 
 
 def _is_index_array(k) -> bool:
+    """An index that gathers: an array of indices, or a scalar known only at
+    run time (staged `x[i]`)."""
     if isinstance(k, Tensor):
-        return k.shape.rank != 0
+        return k.shape.rank != 0 or constant_value(k) is None
     return isinstance(k, (list, np.ndarray)) and np.ndim(k) > 0
 
 
@@ -539,7 +546,8 @@ def _index_int(k) -> int:
     if isinstance(k, Tensor):
         v = constant_value(k)
         if v is None:
-            raise InvalidArgumentError("slicing with a symbolic scalar is not supported; use sf.gather")
+            raise InvalidArgumentError("slice bounds known only at run time are not supported "
+                                       "(x[i] is; for x[i:j] use sf.gather with sf.range(i, j))")
         return int(v)
     try:
         return k.__index__()

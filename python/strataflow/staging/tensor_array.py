@@ -11,9 +11,8 @@ As in TensorFlow 2, a TensorArray is a value: `write` returns the new array
 it is one tensor `buffer` of shape ``[size, *element_shape]`` (a composite
 for `nest`, so it is carried through `sf.if`/`sf.while` like any tensor):
 `read` gathers a row, `write` selects the new row in, and with
-`dynamic_size=True` a write appends (staged, dynamic arrays are written in
-order, index == size, as loops do; a staged loop carries the buffer with a
-dynamic first dimension).
+`dynamic_size=True` a write past the end grows the array with zero rows (a
+staged loop carries the buffer with a dynamic first dimension).
 """
 from __future__ import annotations
 
@@ -155,8 +154,12 @@ class TensorArray:
     def stack(self) -> Tensor:
         if self._items is not None:
             missing = [i for i, t in enumerate(self._items) if t is None]
-            if missing and self._element_shape.is_fully_defined():
-                zeros = EagerTensor(np.zeros(self._element_shape.dims, self._dtype._np))
+            # unwritten elements are zeros of the element shape (declared, or
+            # inferred from the writes as TF's infer_shape does)
+            written = next((t for t in self._items if t is not None), None)
+            shape = self._element_shape if written is None else written.shape
+            if missing and shape.is_fully_defined():
+                zeros = EagerTensor(np.zeros(shape.dims, self._dtype._np))
                 items = [zeros if t is None else t for t in self._items]
             elif missing:
                 raise InvalidArgumentError(f"TensorArray.stack: elements {missing} were never written")
@@ -209,12 +212,30 @@ def _staged_write(buffer: Tensor, index, value: Tensor, dynamic: bool) -> Tensor
     if dynamic:
         if n is not None and known is not None and int(known) < n:
             return _select_row(buffer, index, row)
-        # Staged, a dynamic array grows by appending: writes go to index
-        # `size` (the loop pattern `ta = ta.write(i, ...)`).
-        return array_ops.concat([buffer, row], 0)
+        if n is not None and known is not None and int(known) == n:
+            return array_ops.concat([buffer, row], 0)  # an append
+        return _grow_and_write(buffer, index, row)
     if n is not None and known is not None and not 0 <= int(known) < n:
         raise OutOfRangeError(f"TensorArray write at {int(known)}: size is {n}")
     return _select_row(buffer, index, row)
+
+
+def _grow_and_write(buffer: Tensor, index: Tensor, row: Tensor) -> Tensor:
+    """A write at a run-time index into a dynamic array: grown with zero rows
+    to `index + 1` rows if shorter (as TF's dynamic TensorArray), then row
+    `index` replaced."""
+    from strataflow.ops import array_ops, math_ops
+
+    shape = array_ops.shape(buffer)
+    size = shape[0]
+    extra = math_ops.maximum(index + 1 - size, 0)
+    zeros = array_ops.zeros(array_ops.concat([array_ops.reshape(extra, [1]), shape[1:]], 0),
+                            buffer.dtype)
+    grown = array_ops.concat([buffer, zeros], 0)
+    rows = array_ops.reshape(array_ops.range_(size + extra), [-1] + [1] * (buffer.shape.rank - 1))
+    full = array_ops.shape(grown)
+    mask = array_ops.broadcast_to(math_ops.equal(rows, index), full)
+    return math_ops.where(mask, array_ops.broadcast_to(row, full), grown)
 
 
 def _select_row(buffer: Tensor, index: Tensor, row: Tensor) -> Tensor:
