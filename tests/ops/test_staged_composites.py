@@ -70,3 +70,14 @@ def test_a_dynamic_sort_axis_is_a_clear_error():
     f = sf.function(sf.sort, input_signature=[sf.TensorSpec([None], sf.float32)])
     with pytest.raises(sf.errors.UnimplementedError, match="static length"):
         f(sf.constant([2.0, 1.0]))
+
+
+@settings(max_examples=10, deadline=None)
+@given(shape=_shapes, seed=st.integers(0, 2 ** 16), density=st.sampled_from([0.0, 0.3, 1.0]))
+def test_staged_where_and_boolean_mask_have_run_time_lengths(shape, seed, density):
+    rng = np.random.default_rng(seed)
+    c = rng.random(shape) < density
+    x = rng.standard_normal(shape).astype(np.float32)
+    where, masked = sf.function(lambda c, x: (sf.where(c), sf.boolean_mask(x, c)))(c, x)
+    np.testing.assert_array_equal(where.numpy(), np.argwhere(c))
+    np.testing.assert_array_equal(masked.numpy(), x[c])

@@ -786,9 +786,28 @@ def _where_indices_infer(c):
     return TensorSpec(TensorShape([None, c.shape.rank]), dtypes.int64)
 
 
+def _where_indices_staged(c):
+    """Each true element's coordinates land in row `number of trues before
+    it` (an exclusive cumsum) of an [n, rank] segment sum; the first `count`
+    rows are the result, whose length is known only at run time."""
+    from strataflow.ops import math_ops
+
+    dims = c.shape.dims
+    if not dims or None in dims:
+        raise UnimplementedError("a staged sf.where(condition) needs a condition of static "
+                                 "shape and rank >= 1", op="where_indices")
+    n = int(np.prod(dims, dtype=np.int64))
+    flat = reshape(c, [-1])
+    ones = math_ops.cast(flat, dtypes.int64)
+    slots = math_ops.where(flat, math_ops.cumsum(ones, exclusive=True), -1)  # -1: dropped
+    coordinates = EagerTensor(np.indices(dims).reshape(len(dims), -1).T.astype(np.int64))
+    packed = unsorted_segment_sum(coordinates, slots, n)
+    return gather(packed, range_(math_ops.reduce_sum(ones), dtype=dtypes.int64))
+
+
 _VALUE_SHAPED = "its output shape depends on the input's values"
 _WHERE_INDICES = op_def("where_indices", lambda c: np.argwhere(c).astype(np.int64),
-                        _where_indices_infer, eager_only=_VALUE_SHAPED)
+                        _where_indices_infer, composite(_where_indices_staged))
 
 
 def where_indices(condition) -> Tensor:
