@@ -81,3 +81,26 @@ def test_staged_where_and_boolean_mask_have_run_time_lengths(shape, seed, densit
     where, masked = sf.function(lambda c, x: (sf.where(c), sf.boolean_mask(x, c)))(c, x)
     np.testing.assert_array_equal(where.numpy(), np.argwhere(c))
     np.testing.assert_array_equal(masked.numpy(), x[c])
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (3, 3), (2, 4, 4), (6, 6)])
+def test_staged_decompositions_equal_lapack(shape):
+    rng = np.random.default_rng(sum(shape))
+    a = rng.standard_normal(shape)
+    if shape[-1] > 1:
+        a[..., 0, 0] = 0.0  # the first pivot must come from another row
+    b = rng.standard_normal(shape[:-1] + (2,))
+    spd = a @ np.swapaxes(a, -1, -2) + 0.5 * np.eye(shape[-1])
+    staged = sf.function(lambda a, b, s: (
+        sf.linalg.inv(a), sf.linalg.det(a), sf.linalg.solve(a, b),
+        sf.linalg.solve(a, b, adjoint=True), sf.linalg.cholesky(s)))(a, b, spd)
+    wanted = (np.linalg.inv(a), np.linalg.det(a), np.linalg.solve(a, b),
+              np.linalg.solve(np.swapaxes(a, -1, -2), b), np.linalg.cholesky(spd))
+    for got, want in zip(staged, wanted):
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-8, atol=1e-10)
+
+
+def test_staged_decompositions_need_a_static_bounded_size():
+    f = sf.function(sf.linalg.inv, input_signature=[sf.TensorSpec([None, None], sf.float64)])
+    with pytest.raises(sf.errors.UnimplementedError, match="static matrix size"):
+        f(np.eye(2))

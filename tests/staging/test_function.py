@@ -487,10 +487,8 @@ def test_ops_over_empty_dims_compile():
     assert sliced.shape == (2, 0)
 
 
-@pytest.mark.parametrize("fn, reason", [
-    (sf.linalg.inv, "matrix decompositions is not built yet"),
-    (lambda x: sf.unique(sf.reshape(x, [-1]))[0], "output shape depends on the input's values"),
-])
-def test_eager_only_ops_say_why_when_staged(fn, reason):
-    with pytest.raises(sf.errors.UnimplementedError, match=f"cannot be staged: .*{reason}.*outside sf.function"):
-        sf.function(fn)(sf.eye(2))
+def test_eager_only_ops_say_why_when_staged():
+    with pytest.raises(sf.errors.UnimplementedError,
+                       match="cannot be staged: its output shape depends on the input's values; "
+                             "call it outside sf.function"):
+        sf.function(lambda x: sf.unique(sf.reshape(x, [-1]))[0])(sf.eye(2))

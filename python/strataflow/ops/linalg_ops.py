@@ -1,18 +1,22 @@
-"""`sf.linalg`: matrix ops. inv/det/solve/cholesky run eagerly via NumPy and
-have no `sf` form (staging them raises UnimplementedError naming the op);
-the rest are composites of primitives.
+"""`sf.linalg`: matrix ops. inv/det/solve/cholesky run eagerly via LAPACK
+(NumPy); staged, they are unrolled over the (static, at most
+`MAX_STAGED_SIZE`) matrix size: Gauss-Jordan elimination with partial
+pivoting and the column-by-column Cholesky factorization, written with ops.
+Staged, a singular (or, for cholesky, not positive definite) matrix gives
+inf/NaN where eager raises. The rest are composites of primitives.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from strataflow.framework.errors import InvalidArgumentError
+from strataflow.framework import dtypes
+from strataflow.framework.errors import InvalidArgumentError, UnimplementedError
 from strataflow.framework.tensor import convert_to_tensor
 from strataflow.framework.tensor_shape import TensorShape, TensorSpec
 from strataflow.ops import array_ops, math_ops
 from strataflow.ops import shape_rules as rules
 from strataflow.ops.math_ops import matmul, multiply, reduce_sum  # noqa: F401 - sf.linalg.matmul
-from strataflow.ops.registry import apply, op_def
+from strataflow.ops.registry import apply, composite, op_def
 
 
 def _square_infer(x, **attrs):
@@ -44,14 +48,81 @@ def matrix_transpose(a, name=None):
 transpose = matrix_transpose
 
 
+# -- staged forms: unrolled over the matrix size --------------------------
+
+MAX_STAGED_SIZE = 128  # the unrolled IR grows with n (about 20 ops per step)
+
+
+def _static_size(x, what):
+    n = x.shape.dims[-1]
+    if n is None or n > MAX_STAGED_SIZE:
+        raise UnimplementedError(f"a staged {what} needs a static matrix size of at most "
+                                 f"{MAX_STAGED_SIZE}, got {n}", op=what)
+    return n
+
+
+def _gauss_jordan(a, b=None):
+    """(a^-1 b or None, det a): Gauss-Jordan elimination with partial pivoting
+    on the batch [..., n, n]; b is [..., n, k]."""
+    n = _static_size(a, "matrix decomposition")
+    row_ids = np.arange(n, dtype=np.int32)
+    rows = row_ids.reshape(n, 1)
+    det = None
+    for k in range(n):
+        column = a[..., :, k]
+        candidates = math_ops.where(row_ids >= k, math_ops.abs(column), -1.0)
+        p = array_ops.expand_dims(array_ops.expand_dims(
+            math_ops.argmax(candidates, axis=-1, output_type=dtypes.int32), -1), -1)
+        at_k, at_p = rows == k, math_ops.equal(rows, p)  # [n, 1], [..., n, 1]
+
+        def swap(t):  # rows k and p exchanged
+            row_k = t[..., k:k + 1, :]
+            row_p = reduce_sum(math_ops.where(at_p, t, math_ops.zeros_like(t)), axis=-2, keepdims=True)
+            return math_ops.where(at_k, row_p, math_ops.where(at_p, row_k, t))
+
+        a = swap(a)
+        pivot = a[..., k:k + 1, k:k + 1]
+        swapped = math_ops.not_equal(p, k)[..., 0, 0]
+        step = math_ops.where(swapped, -a[..., k, k], a[..., k, k])
+        det = step if det is None else multiply(det, step)
+        factor = a[..., :, k:k + 1]
+
+        def eliminate(t):  # row k divided by the pivot, subtracted from the others
+            t_k = math_ops.divide(t[..., k:k + 1, :], pivot)
+            return math_ops.where(at_k, t_k, math_ops.subtract(t, multiply(factor, t_k)))
+
+        if b is not None:
+            b = eliminate(swap(b))
+        a = eliminate(a)
+    return b, det
+
+
+def _identity_like(a):
+    n = _static_size(a, "matrix_inverse")
+    return array_ops.broadcast_to(np.eye(n, dtype=a.dtype.as_numpy_dtype), array_ops.shape(a))
+
+
+def _cholesky_staged(a):
+    n = _static_size(a, "cholesky")
+    row_ids = np.arange(n, dtype=np.int32)
+    low = math_ops.zeros_like(a)
+    for j in range(n):
+        # v_i = a_ij - sum_k L_ik L_jk (columns k >= j of L are still zero)
+        v = math_ops.subtract(a[..., :, j], reduce_sum(multiply(low, low[..., j:j + 1, :]), axis=-1))
+        d = math_ops.sqrt(v[..., j:j + 1])
+        column = math_ops.where(row_ids > j, math_ops.divide(v, d),
+                                math_ops.where(row_ids == j, d, math_ops.zeros_like(v)))
+        low = math_ops.where(row_ids == j, array_ops.expand_dims(column, -1), low)
+    return low
+
+
 def _inv_grad(ctx, g):
     y = ctx.output  # d(A^-1) = -A^-1 dA A^-1  =>  grad = -Y^T g Y^T
     return [math_ops.negative(matmul(matmul(y, g, transpose_a=True), y, transpose_b=True))]
 
 
-_DECOMPOSITION = "the sf lowering of matrix decompositions is not built yet (eager runs LAPACK)"
-_INV = op_def("matrix_inverse", _linalg_kernel(np.linalg.inv), _square_infer, None, _inv_grad,
-              eager_only=_DECOMPOSITION)
+_INV = op_def("matrix_inverse", _linalg_kernel(np.linalg.inv), _square_infer,
+              composite(lambda a: _gauss_jordan(a, _identity_like(a))[0]), _inv_grad)
 
 
 def inv(input, adjoint=False, name=None):  # noqa: A002
@@ -72,8 +143,8 @@ def _det_grad(ctx, g):
     return [multiply(scale, matrix_transpose(inv(x)))]
 
 
-_DET = op_def("matrix_determinant", _linalg_kernel(np.linalg.det), _det_infer, None, _det_grad,
-              eager_only=_DECOMPOSITION)
+_DET = op_def("matrix_determinant", _linalg_kernel(np.linalg.det), _det_infer,
+              composite(lambda a: _gauss_jordan(a)[1]), _det_grad)
 
 
 def det(input, name=None):  # noqa: A002
@@ -106,9 +177,9 @@ def _solve_grad(ctx, g):
     return [ga, gb]
 
 
-_SOLVE = op_def("matrix_solve", _linalg_kernel(_solve_kernel), _solve_infer, None, _solve_grad,
-                eager_only=_DECOMPOSITION,
-                dtype_group=(0, 1))
+_SOLVE = op_def("matrix_solve", _linalg_kernel(_solve_kernel), _solve_infer,
+                composite(lambda a, b, *, adjoint: _gauss_jordan(matrix_transpose(a) if adjoint else a, b)[0]),
+                _solve_grad, dtype_group=(0, 1))
 
 
 def solve(matrix, rhs, adjoint=False, name=None):
@@ -130,8 +201,8 @@ def _cholesky_grad(ctx, g):
     return [multiply(math_ops.add(s, matrix_transpose(s)), 0.5)]
 
 
-_CHOLESKY = op_def("cholesky", _linalg_kernel(np.linalg.cholesky), _square_infer, None, _cholesky_grad,
-                   eager_only=_DECOMPOSITION)
+_CHOLESKY = op_def("cholesky", _linalg_kernel(np.linalg.cholesky), _square_infer,
+                   composite(_cholesky_staged), _cholesky_grad)
 
 
 def cholesky(input, name=None):  # noqa: A002
