@@ -92,6 +92,7 @@ def main():
     with tempfile.TemporaryDirectory() as cache_dir:
         sf.config.set_compile_cache_dir(cache_dir)
         for label in ("cold", "disk cache"):
+            compiler_cache.wait_for_writes()  # as at the exit of the process that compiled
             compiler_cache.clear_memory_cache()
             staged_vars = [sf.Variable(p) for p in init_params]
             staged = sf.function(sf_step)

@@ -127,6 +127,27 @@ def SfCpuParallelize : Pass<"sf-cpu-parallelize", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::scf::SCFDialect"];
 }
 
+def SfScalarizeZeroD : Pass<"sf-scalarize-zero-d", "::mlir::func::FuncOp"> {
+  let summary = "Carry 0-d tensors of loops and 0-d linalg ops as scalars";
+  let description = [{
+    Runs on tensor-level linalg. A loop counter or flag is a 0-d tensor in
+    sf; bufferized, every iteration would allocate (and free) a buffer for
+    each. So `scf.while` carries the 0-d values as scalars
+    (`tensor.extract` in, `tensor.from_elements` out), and a linalg op with
+    no loops becomes its body on scalars; canonicalization then folds the
+    extract/from_elements pairs away.
+    ```mlir
+    %r = linalg.generic {indexing_maps = [affine_map<() -> ()>, ...],
+        iterator_types = []} ins(%a : tensor<i32>) outs(%e : tensor<i32>) {...}
+    // becomes
+    %s = tensor.extract %a[] : tensor<i32>
+    %n = arith.addi %s, %c1 : i32
+    %r = tensor.from_elements %n : tensor<i32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
 def SfWidenBoolMemrefs : Pass<"sf-widen-bool-memrefs", "ModuleOp"> {
   let summary = "Store i1 buffers as i8 (this LLVM lowering aborts on i1 stores)";
   let description = [{

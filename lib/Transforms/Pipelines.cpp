@@ -14,7 +14,8 @@ using namespace mlir;
 namespace {
 // Tensor level: sf gone, elementwise chains fused into single generics.
 constexpr const char *kToLinalg =
-    "sf-decompose,sf-shape-refine,sf-to-linalg,canonicalize,cse,linalg-fuse-elementwise-ops,canonicalize,cse";
+    "sf-decompose,sf-shape-refine,sf-to-linalg,canonicalize,cse,linalg-fuse-elementwise-ops,"
+    "func.func(sf-scalarize-zero-d),canonicalize,cse";
 
 // Loop level: bufferized, every public function returns buffers it owns.
 // Loops (sf.while) may carry freshly allocated tensors from one iteration to
