@@ -132,7 +132,8 @@ def SfScalarizeZeroD : Pass<"sf-scalarize-zero-d", "::mlir::func::FuncOp"> {
   let description = [{
     Runs on tensor-level linalg. A loop counter or flag is a 0-d tensor in
     sf; bufferized, every iteration would allocate (and free) a buffer for
-    each. So `scf.while` carries the 0-d values as scalars
+    each. So `scf.while` carries the 0-d values as scalars (and `scf.if`
+    yields them as scalars)
     (`tensor.extract` in, `tensor.from_elements` out), and a linalg op with
     no loops becomes its body on scalars; canonicalization then folds the
     extract/from_elements pairs away.

@@ -63,6 +63,19 @@ void scalarizeOperands(RewriterBase &rewriter, Operation *op,
       });
 }
 
+/// The results of `scalar` standing in for those of `op`: its scalars
+/// rewrapped where `op` had 0-d tensors.
+SmallVector<Value> wrapResults(RewriterBase &rewriter, Location loc,
+                               Operation *op, Operation *scalar) {
+  SmallVector<Value> results;
+  for (auto [old, now] : llvm::zip(op->getResults(), scalar->getResults()))
+    results.push_back(isZeroD(old.getType())
+                          ? rewriter.create<tensor::FromElementsOp>(
+                                loc, old.getType(), ValueRange{now})
+                          : Value(now));
+  return results;
+}
+
 struct ScalarizeWhile : OpRewritePattern<scf::WhileOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(scf::WhileOp op,
@@ -87,13 +100,30 @@ struct ScalarizeWhile : OpRewritePattern<scf::WhileOp> {
     scf::YieldOp yield = scalar.getYieldOp();
     scalarizeOperands(rewriter, yield, yield.getResultsMutable());
     rewriter.setInsertionPointAfter(scalar);
-    SmallVector<Value> results;
-    for (auto [old, now] : llvm::zip(op.getResults(), scalar.getResults()))
-      results.push_back(isZeroD(old.getType())
-                            ? rewriter.create<tensor::FromElementsOp>(
-                                  loc, old.getType(), ValueRange{now})
-                            : Value(now));
-    rewriter.replaceOp(op, results);
+    rewriter.replaceOp(op, wrapResults(rewriter, loc, op, scalar));
+    return success();
+  }
+};
+
+/// The results of both branches, as the loops' (an `if` inside a loop).
+struct ScalarizeIf : OpRewritePattern<scf::IfOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(scf::IfOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!llvm::any_of(op.getResultTypes(), isZeroD))
+      return failure();
+    Location loc = op.getLoc();
+    SmallVector<Type> types = llvm::map_to_vector(op.getResultTypes(), scalarOf);
+    auto scalar = rewriter.create<scf::IfOp>(loc, types, op.getCondition(),
+                                             /*addThenBlock=*/false,
+                                             /*addElseBlock=*/false);
+    for (auto [from, to] : llvm::zip(op->getRegions(), scalar->getRegions())) {
+      rewriter.inlineRegionBefore(from, to, to.end());
+      auto yield = cast<scf::YieldOp>(to.front().getTerminator());
+      scalarizeOperands(rewriter, yield, yield.getResultsMutable());
+    }
+    rewriter.setInsertionPointAfter(scalar);
+    rewriter.replaceOp(op, wrapResults(rewriter, loc, op, scalar));
     return success();
   }
 };
@@ -128,7 +158,7 @@ struct SfScalarizeZeroDPass
     : public sf::impl::SfScalarizeZeroDBase<SfScalarizeZeroDPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ScalarizeWhile, ScalarizeZeroDGeneric>(&getContext());
+    patterns.add<ScalarizeWhile, ScalarizeIf, ScalarizeZeroDGeneric>(&getContext());
     tensor::ExtractOp::getCanonicalizationPatterns(patterns, &getContext());
     tensor::FromElementsOp::getCanonicalizationPatterns(patterns, &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

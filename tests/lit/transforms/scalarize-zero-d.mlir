@@ -48,3 +48,18 @@ func.func @counted(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   }
   return %r#1 : tensor<2x3xf32>
 }
+
+// An if yielding 0-d tensors yields scalars.
+// CHECK-LABEL: func.func @choose
+// CHECK: %[[R:.*]] = scf.if %{{.*}} -> (f32)
+// CHECK: scf.yield %{{.*}} : f32
+// CHECK: scf.yield %{{.*}} : f32
+// CHECK: tensor.from_elements %[[R]] : tensor<f32>
+func.func @choose(%c: i1, %a: tensor<f32>, %b: tensor<f32>) -> tensor<f32> {
+  %r = scf.if %c -> (tensor<f32>) {
+    scf.yield %a : tensor<f32>
+  } else {
+    scf.yield %b : tensor<f32>
+  }
+  return %r : tensor<f32>
+}
