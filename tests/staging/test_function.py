@@ -492,3 +492,21 @@ def test_eager_only_ops_say_why_when_staged():
                        match="cannot be staged: its output shape depends on the input's values; "
                              "call it outside sf.function"):
         sf.function(lambda x: sf.unique(sf.reshape(x, [-1]))[0])(sf.eye(2))
+
+
+@pytest.mark.parametrize("i, j", [(1, 4), (2, 100), (0, 6), (3, 3), (5, -1), (-2, 5)])
+def test_slices_with_run_time_bounds_follow_python_rules(i, j):
+    def windows(x, i, j):
+        return x[i:j], x[i:], x[:j], x[-i:], x[1:j, i:], x[i:j:2], x[:, i:j], x[j:i]
+
+    x = sf.constant(np.arange(24, dtype=np.float32).reshape(6, 4))
+    i, j = sf.constant(i), sf.constant(j)
+    for want, got in zip(windows(x, i, j), sf.function(windows)(x, i, j)):
+        assert got.shape == want.shape
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+def test_run_time_slice_bounds_need_a_positive_static_step():
+    f = sf.function(lambda x, i: x[i::-1])
+    with pytest.raises(sf.errors.InvalidArgumentError, match="positive step"):
+        f(sf.constant([1.0, 2.0]), sf.constant(1))

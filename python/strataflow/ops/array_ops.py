@@ -461,6 +461,7 @@ def getitem(tensor, key) -> Tensor:
     x = tensor
     if not isinstance(key, tuple):
         key = (key,)
+    key = _run_time_slices_as_indices(x, key)
     # Tensor / list / array indices: gather along that axis (one such index).
     adv = [i for i, k in enumerate(key) if _is_index_array(k)]
     if adv:
@@ -534,6 +535,41 @@ def getitem(tensor, key) -> Tensor:
     return y
 
 
+def _is_run_time(v) -> bool:
+    return isinstance(v, Tensor) and constant_value(v) is None
+
+
+def _run_time_slices_as_indices(x, key: tuple) -> tuple:
+    """A slice with bounds known only at run time (staged `x[i:i + n]`)
+    becomes the index vector it selects, which then gathers; Python's rules
+    for negative and out-of-range bounds apply at run time."""
+    from strataflow.ops import math_ops
+
+    for p, k in enumerate(key):
+        if not (isinstance(k, slice) and (_is_run_time(k.start) or _is_run_time(k.stop))):
+            continue
+        if any(j is Ellipsis for j in key[:p]):
+            raise InvalidArgumentError("a slice with run-time bounds must not follow ...")
+        step = 1 if k.step is None else _index_int(k.step)
+        if step <= 0:
+            raise InvalidArgumentError("a slice with run-time bounds needs a positive step")
+        axis = sum(1 for j in key[:p] if j is not None)
+        n = shape(x, out_type=dtypes.int64)[axis]
+
+        def bound(v, default):
+            if v is None:
+                return default
+            v = math_ops.cast(v, dtypes.int64)
+            v = math_ops.where(math_ops.less(v, 0), v + n, v)
+            return math_ops.minimum(math_ops.maximum(v, 0), n)
+
+        start, stop = bound(k.start, 0), bound(k.stop, n)
+        count = math_ops.maximum((stop - start + (step - 1)) // step, 0)
+        indices = start + range_(count, dtype=dtypes.int64) * step
+        return key[:p] + (indices,) + key[p + 1:]
+    return key
+
+
 def _is_index_array(k) -> bool:
     """An index that gathers: an array of indices, or a scalar known only at
     run time (staged `x[i]`)."""
@@ -546,8 +582,7 @@ def _index_int(k) -> int:
     if isinstance(k, Tensor):
         v = constant_value(k)
         if v is None:
-            raise InvalidArgumentError("slice bounds known only at run time are not supported "
-                                       "(x[i] is; for x[i:j] use sf.gather with sf.range(i, j))")
+            raise InvalidArgumentError("a slice step must be known when tracing")
         return int(v)
     try:
         return k.__index__()
