@@ -13,6 +13,7 @@ array that the function updates in place.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 from dataclasses import dataclass
 
@@ -108,24 +109,21 @@ def _uses_async_runtime(llvm_module: ir.Module) -> bool:
     )
 
 
-_async_runtime = None
-
-
-def _load_async_runtime() -> None:
-    """Loads the async runtime once for the process, into the global symbol
-    scope where JIT-compiled code finds it. Not through `shared_libs`: an
-    engine that loaded it calls its `__mlir_execution_engine_destroy` when it
-    dies, which deletes the process-wide runtime under every other engine
-    (the next parallel loop dereferences null)."""
-    global _async_runtime
-    if _async_runtime is None:
-        _async_runtime = ctypes.CDLL(_runtime_lib("libmlir_async_runtime.so"), mode=ctypes.RTLD_GLOBAL)
+@functools.lru_cache(maxsize=None)
+def _load_global(name: str) -> ctypes.CDLL:
+    """Loads a runtime library once for the process, into the global symbol
+    scope where compiled code finds it. The async runtime must be loaded this
+    way, not through `shared_libs`: an engine that loaded it calls its
+    `__mlir_execution_engine_destroy` when it dies, which deletes the
+    process-wide runtime under every other engine (the next parallel loop
+    dereferences null)."""
+    return ctypes.CDLL(_runtime_lib(name), mode=ctypes.RTLD_GLOBAL)
 
 
 def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     memref.keep_freed_memory()
     if _uses_async_runtime(llvm_module):
-        _load_async_runtime()
+        _load_global("libmlir_async_runtime.so")
     libs = [_runtime_lib("libmlir_c_runner_utils.so")]
     # position-independent, so that the object file links into a cached .so
     engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs,
@@ -141,11 +139,9 @@ class SharedObjectEngine:
     an ExecutionEngine (whose packed wrappers it holds as `_mlir_<name>`)."""
 
     def __init__(self, path: str):
-        global _runner_utils
         memref.keep_freed_memory()
-        _load_async_runtime()  # its symbols and the runner utils' must be global
-        if _runner_utils is None:
-            _runner_utils = ctypes.CDLL(_runtime_lib("libmlir_c_runner_utils.so"), mode=ctypes.RTLD_GLOBAL)
+        for runtime_lib in ("libmlir_async_runtime.so", "libmlir_c_runner_utils.so"):
+            _load_global(runtime_lib)  # the library resolves their symbols at dlopen
         self._library = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
 
     def raw_lookup(self, name: str) -> int:
@@ -153,9 +149,6 @@ class SharedObjectEngine:
             return ctypes.cast(getattr(self._library, "_mlir_" + name), ctypes.c_void_p).value or 0
         except AttributeError:
             return 0
-
-
-_runner_utils = None
 
 
 class CompiledFunction:

@@ -474,10 +474,7 @@ def getitem(tensor, key) -> Tensor:
         head = getitem(x, prefix) if prefix else x
         axis = sum(1 for k in prefix if isinstance(k, slice))  # ints in the prefix drop axes
         if isinstance(index, Tensor) and index.shape.rank == 0:  # x[i], i known at run time
-            from strataflow.ops import math_ops
-
-            size = shape(head, out_type=index.dtype)[axis]
-            index = math_ops.where(math_ops.less(index, 0), index + size, index)
+            index = _from_end(index, shape(head, out_type=index.dtype)[axis])
         gathered = gather(head, index, axis=axis)
         if not rest:
             return gathered
@@ -535,6 +532,13 @@ def getitem(tensor, key) -> Tensor:
     return y
 
 
+def _from_end(index: Tensor, n: Tensor) -> Tensor:
+    """A run-time index with Python's negative indices counted from the end."""
+    from strataflow.ops import math_ops
+
+    return math_ops.where(math_ops.less(index, 0), index + n, index)
+
+
 def _is_run_time(v) -> bool:
     return isinstance(v, Tensor) and constant_value(v) is None
 
@@ -559,8 +563,7 @@ def _run_time_slices_as_indices(x, key: tuple) -> tuple:
         def bound(v, default):
             if v is None:
                 return default
-            v = math_ops.cast(v, dtypes.int64)
-            v = math_ops.where(math_ops.less(v, 0), v + n, v)
+            v = _from_end(math_ops.cast(v, dtypes.int64), n)
             return math_ops.minimum(math_ops.maximum(v, 0), n)
 
         start, stop = bound(k.start, 0), bound(k.stop, n)
@@ -840,7 +843,6 @@ def _where_indices_staged(c):
     return gather(packed, range_(math_ops.reduce_sum(ones), dtype=dtypes.int64))
 
 
-_VALUE_SHAPED = "its output shape depends on the input's values"
 _WHERE_INDICES = op_def("where_indices", lambda c: np.argwhere(c).astype(np.int64),
                         _where_indices_infer, composite(_where_indices_staged))
 
@@ -1527,7 +1529,8 @@ def _unique_infer(x, *, out_idx):
     return TensorSpec(TensorShape([None]), x.dtype), TensorSpec(x.shape, out_idx)
 
 
-_UNIQUE = op_def("unique", _unique_kernel, _unique_infer, eager_only=_VALUE_SHAPED)
+_UNIQUE = op_def("unique", _unique_kernel, _unique_infer,
+                 eager_only="its output shape depends on the input's values")
 
 
 def unique(x, out_idx=dtypes.int32, name=None):

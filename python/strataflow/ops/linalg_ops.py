@@ -83,7 +83,8 @@ def _gauss_jordan(a, b=None):
         a = swap(a)
         pivot = a[..., k:k + 1, k:k + 1]
         swapped = math_ops.not_equal(p, k)[..., 0, 0]
-        step = math_ops.where(swapped, -a[..., k, k], a[..., k, k])
+        diagonal = pivot[..., 0, 0]
+        step = math_ops.where(swapped, -diagonal, diagonal)  # a row swap flips the sign
         det = step if det is None else multiply(det, step)
         factor = a[..., :, k:k + 1]
 
