@@ -89,6 +89,9 @@ def SfCpuTileAndVectorize : Pass<"sf-cpu-tile-and-vectorize", "::mlir::func::Fun
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"avx2\"",
            "Vector ISA to generate for: avx512 or avx2">,
+    Option<"libraryGemm", "library-gemm", "bool", /*default=*/"false",
+           "Leave the matmuls that sf-cpu-gemm-to-call makes kernel calls "
+           "untouched">,
   ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
@@ -125,6 +128,35 @@ def SfCpuParallelize : Pass<"sf-cpu-parallelize", "::mlir::func::FuncOp"> {
            "one thread (vector ops count their lanes)">,
   ];
   let dependentDialects = ["::mlir::scf::SCFDialect"];
+}
+
+def SfCpuGemmToCall : Pass<"sf-cpu-gemm-to-call", "ModuleOp"> {
+  let summary = "Call the precompiled GEMM kernel for bufferized f32 matmuls";
+  let description = [{
+    Runs after bufferization. Every 2-D f32 `linalg.matmul` with at least
+    32^3 multiply-adds (or a dynamic size) whose output rows are contiguous
+    becomes a call of `sf_gemm_f32_<target>_<st|mt>` from libsf_kernels
+    (compiled ahead of time from lib/Kernels/gemm.py; `mt` when `threads`
+    > 1), which computes C += A . B for any strides of A and B. Transposed
+    operands (by the matmul's indexing maps) are passed as transposed views.
+    `sf-cpu-tile-and-vectorize{library-gemm}` leaves these matmuls untiled.
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<128x784xf32>, memref<784x256xf32>)
+                  outs(%c : memref<128x256xf32>)
+    // becomes
+    %0 = memref.cast %a : memref<128x784xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
+    ...
+    call @sf_gemm_f32_avx2_mt(%0, %1, %2) : (...) -> ()
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"avx2\"",
+           "Vector ISA of the kernel: avx512 or avx2">,
+    Option<"threads", "threads", "int", /*default=*/"1",
+           "Worker threads (> 1: the kernel that runs on the async runtime)">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::memref::MemRefDialect"];
 }
 
 def SfScalarizeZeroD : Pass<"sf-scalarize-zero-d", "::mlir::func::FuncOp"> {

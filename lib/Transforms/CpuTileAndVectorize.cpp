@@ -6,6 +6,7 @@
 // described in dialects/SfPasses.td.
 //
 //===----------------------------------------------------------------------===//
+#include "strataflow/CpuKernels.h"
 #include "strataflow/SfPasses.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -462,14 +463,15 @@ bool hasSubByteOperand(linalg::LinalgOp op) {
 /// Vectorizes every linalg op whose iteration space is register-sized. An op
 /// the vectorizer rejects stays a linalg op and becomes scalar loops after
 /// bufferization: slower, never wrong.
-void vectorizeAll(RewriterBase &rewriter, func::FuncOp func) {
+void vectorizeAll(RewriterBase &rewriter, func::FuncOp func,
+                  function_ref<bool(linalg::LinalgOp)> isKernelOp) {
   SmallVector<linalg::LinalgOp> ops;
   func.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
   for (linalg::LinalgOp op : ops) {
     // A 0-d op has nothing to vectorize (and its tensor.extract would become
     // an invalid 0-d vector.gather).
     if (!op.hasPureTensorSemantics() || op->hasAttr(kPackMarker) ||
-        hasSubByteOperand(op) || op.getNumLoops() == 0)
+        hasSubByteOperand(op) || op.getNumLoops() == 0 || isKernelOp(op))
       continue;
     auto linalgOp = cast<linalg::LinalgOp>(staticizeDynamicDims(rewriter, op));
     int64_t iterations = 1;
@@ -639,13 +641,17 @@ struct SfCpuTileAndVectorizePass
     }
     IRRewriter rewriter(&getContext());
     dropEmptyOps(rewriter, func);
+    // Ops that become calls of precompiled kernels after bufferization.
+    auto isKernelOp = [&](linalg::LinalgOp op) {
+      return libraryGemm && sf::isKernelGemm(op);
+    };
 
     // 0. Matmuls read their right operand packed into register-tile columns.
     SmallVector<linalg::MatmulOp> matmuls;
     func.walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
     for (linalg::MatmulOp op : matmuls) {
       Type element = getElementTypeOrSelf(op->getResult(0).getType());
-      if (element.isIntOrFloat())
+      if (element.isIntOrFloat() && !isKernelOp(op))
         packMatmulRhs(rewriter, op,
                       2 * cpu.lanes(widestElementBits(op)));
     }
@@ -654,7 +660,8 @@ struct SfCpuTileAndVectorizePass
     //    can still be fused into them.
     SmallVector<linalg::LinalgOp> roots;
     func.walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics() && !op->getParentOfType<scf::ForallOp>())
+      if (op.hasPureTensorSemantics() && !op->getParentOfType<scf::ForallOp>() &&
+          !isKernelOp(op))
         roots.push_back(op);
     });
     for (linalg::LinalgOp op : llvm::reverse(roots)) {
@@ -670,7 +677,7 @@ struct SfCpuTileAndVectorizePass
     // 2. Registers: every op, including the tiles made by step 1.
     SmallVector<linalg::LinalgOp> ops;
     func.walk([&](linalg::LinalgOp op) {
-      if (op.hasPureTensorSemantics())
+      if (op.hasPureTensorSemantics() && !isKernelOp(op))
         ops.push_back(op);
     });
     // The packing copy stays a scalar loop nest (LLVM vectorizes its
@@ -690,7 +697,7 @@ struct SfCpuTileAndVectorizePass
     //    tensor slices first lets windowed ops (whose output tile is sliced
     //    again by the 1-D decomposition) keep a plain tile as loop carry.
     hoistAccumulators(rewriter, func);
-    vectorizeAll(rewriter, func);
+    vectorizeAll(rewriter, func, isKernelOp);
     applyWithCanonicalization(func, [](RewritePatternSet &p) {
       vector::populateVectorTransferPermutationMapLoweringPatterns(p);
       vector::populateSinkVectorOpsPatterns(p);

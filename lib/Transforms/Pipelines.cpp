@@ -21,11 +21,12 @@ constexpr const char *kToLinalg =
 // Loops (sf.while) may carry freshly allocated tensors from one iteration to
 // the next; the deallocation pipeline frees them. Linalg ops still there (all
 // of them, unless optimizing) become scalar loops.
-constexpr const char *kToLoops =
+constexpr const char *kBufferize =
     "one-shot-bufferize{allow-return-allocs-from-loops "
     "bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+    "buffer-deallocation-pipeline,convert-bufferization-to-memref,";
+constexpr const char *kLinalgToLoops =
     "func.func(convert-linalg-to-loops),canonicalize,cse";
 
 // Outermost scf.forall loops become async tasks on the async runtime's
@@ -45,6 +46,16 @@ constexpr const char *kToLLVM =
     "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
     "convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,"
     "reconcile-unrealized-casts";
+
+// The precompiled kernels (lib/Kernels): helpers inlined, parallel loops
+// on the async runtime's workers (however many it has) when threaded.
+std::string kernelsToLLVM(int threads) {
+  std::string text = "inline,symbol-dce,canonicalize,cse,";
+  if (threads > 1)
+    text += std::string("async-parallel-for{min-task-size=1 num-workers=-1},") +
+            kAsyncLowering;
+  return text + kToLLVM;
+}
 
 void addPipeline(OpPassManager &pm, std::string text) {
   if (failed(parsePassPipeline(text, pm)))
@@ -66,14 +77,32 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "threads",
       llvm::cl::desc("Worker threads for outermost parallel loops (1: none)"),
       llvm::cl::init(1)};
+  Option<bool> kernels{
+      *this, "kernels",
+      llvm::cl::desc("With optimize: f32 matmuls call the precompiled GEMM "
+                     "kernel (libsf_kernels) instead of compiling inline"),
+      llvm::cl::init(true)};
+};
+
+struct KernelPipelineOptions
+    : public PassPipelineOptions<KernelPipelineOptions> {
+  Option<int> threads{
+      *this, "threads",
+      llvm::cl::desc("> 1: scf.parallel loops run on the async runtime"),
+      llvm::cl::init(1)};
 };
 
 std::string toLoops(const CpuPipelineOptions &options) {
   std::string text = std::string(kToLinalg) + ",";
+  bool kernels = options.optimize && options.kernels;
   if (options.optimize)
     text += "func.func(sf-cpu-tile-and-vectorize{target=" + options.target +
-            "}),canonicalize,cse,";
-  return text + kToLoops;
+            (kernels ? " library-gemm=1" : "") + "}),canonicalize,cse,";
+  text += kBufferize;
+  if (kernels)
+    text += "sf-cpu-gemm-to-call{target=" + options.target +
+            " threads=" + std::to_string(options.threads) + "},";
+  return text + kLinalgToLoops;
 }
 
 std::string toLLVM(const CpuPipelineOptions &options) {
@@ -111,5 +140,11 @@ void sf::registerSfPassesAndPipelines() {
       "sf-lower-to-llvm", "Lower sf to the LLVM dialect for the CPU JIT",
       [](OpPassManager &pm, const CpuPipelineOptions &options) {
         addPipeline(pm, toLLVM(options));
+      });
+  PassPipelineRegistration<KernelPipelineOptions>(
+      "sf-lower-kernels-to-llvm",
+      "Lower the precompiled kernels (lib/Kernels, vector level) to LLVM",
+      [](OpPassManager &pm, const KernelPipelineOptions &options) {
+        addPipeline(pm, kernelsToLLVM(options.threads));
       });
 }

@@ -33,6 +33,27 @@ def optimizer_enabled() -> bool:
     return _optimizer
 
 
+# STRATAFLOW_KERNELS=0 compiles every matmul inline instead of calling the
+# precompiled GEMM (libsf_kernels).
+_kernels = os.environ.get("STRATAFLOW_KERNELS", "1") not in ("", "0")
+
+
+def set_kernels_enabled(enabled: bool) -> None:
+    """Let the optimizing schedule call precompiled kernels (f32 matmuls call
+    libsf_kernels' GEMM, which keeps compiles short); False compiles them
+    inline like every other op.
+
+    >>> set_kernels_enabled(False)   # or STRATAFLOW_KERNELS=0 in the environment
+    """
+    global _kernels
+    _kernels = bool(enabled)
+
+
+def kernels_enabled() -> bool:
+    """Whether compiled code may call the precompiled kernels."""
+    return _kernels
+
+
 class _Threading:
     """`strataflow.config.threading`, as `tf.config.threading`."""
 

@@ -49,6 +49,45 @@ def matmul_dynamic(dtype=np.float32):
     return text, lambda x, y: x @ y
 
 
+def matmul_layouts(m, n, k, transpose_a, transpose_b, dynamic=False, dtype=np.float32):
+    """a @ b with either operand stored transposed (read through the matmul's
+    indexing maps, as the gradients of a matmul are); `dynamic`: every dim
+    is known only at run time."""
+    et = MLIR_TYPE[np.dtype(dtype)]
+    a_shape = (k, m) if transpose_a else (m, k)
+    b_shape = (n, k) if transpose_b else (k, n)
+    if dynamic:
+        a_shape = b_shape = c_shape = (None, None)
+    else:
+        c_shape = (m, n)
+    a, b, c = _t(a_shape, et), _t(b_shape, et), _t(c_shape, et)
+    maps = [
+        "affine_map<(d0, d1, d2) -> (d2, d0)>" if transpose_a else "affine_map<(d0, d1, d2) -> (d0, d2)>",
+        "affine_map<(d0, d1, d2) -> (d1, d2)>" if transpose_b else "affine_map<(d0, d1, d2) -> (d2, d1)>",
+        "affine_map<(d0, d1, d2) -> (d0, d1)>",
+    ]
+    dims = ""
+    if dynamic:
+        dims = (
+            "  %c0 = arith.constant 0 : index\n  %c1 = arith.constant 1 : index\n"
+            f"  %m = tensor.dim %a, {'%c1' if transpose_a else '%c0'} : {a}\n"
+            f"  %n = tensor.dim %b, {'%c0' if transpose_b else '%c1'} : {b}\n"
+        )
+    text = (
+        f"func.func @f(%a: {a}, %b: {b}) -> {c} {{\n" + dims
+        + _zero_init(c_shape, et, "%m, %n" if dynamic else "")
+        + f"  %r = linalg.matmul indexing_maps = [{', '.join(maps)}]\n"
+        f"      ins(%a, %b : {a}, {b}) outs(%init : {c}) -> {c}\n"
+        f"  return %r : {c}\n}}"
+    )
+
+    def ref(x, y):
+        return (x.T if transpose_a else x) @ (y.T if transpose_b else y)
+
+    shapes = [(k, m) if transpose_a else (m, k), (n, k) if transpose_b else (k, n)]
+    return text, ref, shapes
+
+
 def batch_matmul(bs, m, n, k, dtype=np.float32):
     et = MLIR_TYPE[np.dtype(dtype)]
     a, b, c = _t((bs, m, k), et), _t((bs, k, n), et), _t((bs, m, n), et)

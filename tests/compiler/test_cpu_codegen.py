@@ -149,8 +149,12 @@ def test_host_target_and_pipeline():
     config.threading.set_intra_op_parallelism_threads(3)
     from strataflow.compiler.jit import jit_pipeline
 
+    from strataflow.compiler import native_libs
+
+    kernels = int(native_libs.kernels_usable(host.vector_target()))
     assert jit_pipeline(optimize=True) == (
-        f"sf-lower-to-llvm{{optimize=1 target={host.vector_target()} threads=3}}"
+        f"sf-lower-to-llvm{{optimize=1 target={host.vector_target()} threads=3 "
+        f"kernels={kernels}}}"
     )
     assert jit_pipeline(optimize=False) == "sf-lower-to-llvm"
 
@@ -158,7 +162,8 @@ def test_host_target_and_pipeline():
 def test_optimized_loops_are_vectorized():
     text, _, _ = K.matmul(64, 64, 64)
     with compiler.new_context():
-        loops = str(compiler.lower(ir.Module.parse(text), "loops", "optimize=1 target=avx2"))
+        # kernels=0: compiled inline, not a call of the precompiled GEMM
+        loops = str(compiler.lower(ir.Module.parse(text), "loops", "optimize=1 target=avx2 kernels=0"))
     assert "vector.fma" in loops  # the register tile: rows of FMAs
     assert "linalg." not in loops
 

@@ -39,7 +39,7 @@ from typing import Callable
 from mlir import ir
 
 from strataflow import config
-from strataflow.compiler import host
+from strataflow.compiler import host, native_libs
 from strataflow.compiler.pipeline import run_pipeline
 
 _HEADER = "// strataflow compile cache v1 sha256="
@@ -52,8 +52,8 @@ _writers: list[threading.Thread] = []  # links of shared objects in flight
 
 @functools.lru_cache(maxsize=None)
 def _build_fingerprint() -> str:
-    """MLIR wheel and strataflow versions, plus the native library file (its
-    size and mtime change with every rebuild of the C++ passes)."""
+    """MLIR wheel and strataflow versions, plus our native libraries (their
+    size and mtime change with every rebuild of the C++ passes or kernels)."""
     from strataflow import _sfnative
 
     parts = [host.fingerprint()]
@@ -62,8 +62,12 @@ def _build_fingerprint() -> str:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{dist}=dev")
-    stat = os.stat(_sfnative.__file__)
-    parts.append(f"native={stat.st_size}:{stat.st_mtime_ns}")
+    for path in (_sfnative.__file__, native_libs.KERNELS):
+        try:
+            stat = os.stat(path)
+            parts.append(f"{os.path.basename(path)}={stat.st_size}:{stat.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{os.path.basename(path)}=missing")
     return "\n".join(parts)
 
 

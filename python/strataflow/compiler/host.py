@@ -13,6 +13,9 @@ import functools
 import platform
 
 _AVX512 = frozenset({"avx512f", "avx512bw", "avx512dq", "avx512vl"})
+# What libsf_kernels' objects need: x86-64-v3 and x86-64-v4 (lib/Kernels).
+_X86_64_V3 = frozenset({"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "movbe", "abm"})
+_KERNEL_FEATURES = {"avx2": _X86_64_V3, "avx512": _X86_64_V3 | _AVX512 | {"avx512cd"}}
 
 
 @functools.lru_cache(maxsize=None)
@@ -46,6 +49,11 @@ def vector_target() -> str:
     vectors, so the code stays correct, only the tiles are not ideal.
     """
     return "avx512" if _AVX512 <= cpu_flags() else "avx2"
+
+
+def runs_kernels(target: str) -> bool:
+    """Whether this CPU runs the precompiled kernels built for `target`."""
+    return platform.machine() in ("x86_64", "AMD64") and _KERNEL_FEATURES[target] <= cpu_flags()
 
 
 def fingerprint() -> str:

@@ -22,7 +22,7 @@ from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
 from strataflow import config
-from strataflow.compiler import cache, host, memref, runtime
+from strataflow.compiler import cache, host, memref, native_libs, runtime
 from strataflow.compiler.pipeline import pipeline_name
 from strataflow.framework.errors import CompilationError, InvalidArgumentError
 
@@ -74,57 +74,44 @@ def _variable_value_type(t: ir.Type) -> ir.Type | None:
     return ir.Type.parse(text[len(prefix):-1], context=t.context)
 
 
-def _runtime_lib(name: str) -> str:
-    import mlir
-
-    return os.path.join(list(mlir.__path__)[0], "lib", name)
-
-
 def _threads() -> int:
     """Threads for compiled code; 1 if the async runtime is missing (loading a
     missing shared library would abort the process)."""
     threads = config.intra_op_threads()
-    if threads > 1 and not os.path.exists(_runtime_lib("libmlir_async_runtime.so")):
+    if threads > 1 and not os.path.exists(native_libs.runtime_lib("libmlir_async_runtime.so")):
         return 1
     return threads
 
 
 def jit_pipeline(optimize: bool | None = None) -> str:
     """The pipeline the JIT uses: the optimizing CPU schedule for this host's
-    vector ISA and the configured thread count (`optimize=False`: naive loops)."""
+    vector ISA and the configured thread count, calling the precompiled
+    kernels where they run here (`optimize=False`: naive loops)."""
     if optimize is None:
         optimize = config.optimizer_enabled()
     if not optimize:
         return pipeline_name("llvm")
+    target = host.vector_target()
+    kernels = config.kernels_enabled() and native_libs.kernels_usable(target)
     return pipeline_name(
-        "llvm", f"optimize=1 target={host.vector_target()} threads={_threads()}"
+        "llvm", f"optimize=1 target={target} threads={_threads()} kernels={int(kernels)}"
     )
 
 
-def _uses_async_runtime(llvm_module: ir.Module) -> bool:
-    return any(
-        op.operation.name == "llvm.func"
-        and ir.StringAttr(op.attributes["sym_name"]).value.startswith("mlirAsyncRuntime")
-        for op in llvm_module.body.operations
-    )
-
-
-@functools.lru_cache(maxsize=None)
-def _load_global(name: str) -> ctypes.CDLL:
-    """Loads a runtime library once for the process, into the global symbol
-    scope where compiled code finds it. The async runtime must be loaded this
-    way, not through `shared_libs`: an engine that loaded it calls its
-    `__mlir_execution_engine_destroy` when it dies, which deletes the
-    process-wide runtime under every other engine (the next parallel loop
-    dereferences null)."""
-    return ctypes.CDLL(_runtime_lib(name), mode=ctypes.RTLD_GLOBAL)
+def _declares(llvm_module: ir.Module, *symbols: str) -> bool:
+    # a symbol table, not a walk of the ops: that would import the llvm
+    # dialect's Python op classes (30 ms) on a first compile
+    table = ir.SymbolTable(llvm_module.operation)
+    return any(s in table for s in symbols)
 
 
 def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     memref.keep_freed_memory()
-    if _uses_async_runtime(llvm_module):
-        _load_global("libmlir_async_runtime.so")
-    libs = [_runtime_lib("libmlir_c_runner_utils.so")]
+    if _declares(llvm_module, "mlirAsyncRuntimeExecute"):
+        native_libs.load_global(native_libs.runtime_lib("libmlir_async_runtime.so"))
+    if _declares(llvm_module, *native_libs.KERNEL_SYMBOLS):
+        native_libs.load_kernels()
+    libs = [native_libs.runtime_lib("libmlir_c_runner_utils.so")]
     # position-independent, so that the object file links into a cached .so
     engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs,
                              enable_object_dump=True, enable_pic=True)
@@ -140,8 +127,11 @@ class SharedObjectEngine:
 
     def __init__(self, path: str):
         memref.keep_freed_memory()
-        for runtime_lib in ("libmlir_async_runtime.so", "libmlir_c_runner_utils.so"):
-            _load_global(runtime_lib)  # the library resolves their symbols at dlopen
+        # the library resolves their symbols at dlopen
+        native_libs.load_global(native_libs.runtime_lib("libmlir_c_runner_utils.so"))
+        native_libs.load_global(native_libs.runtime_lib("libmlir_async_runtime.so"))
+        if os.path.exists(native_libs.KERNELS):
+            native_libs.load_kernels()
         self._library = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
 
     def raw_lookup(self, name: str) -> int:

@@ -1,0 +1,236 @@
+"""Generates the MLIR of the precompiled f32 GEMM kernels (build time).
+
+    python gemm.py avx2 mt gemm_avx2_mt.mlir
+
+`sf_gemm_f32_<target>_<variant>(A, B, C)` computes C += A . B for any
+strides of A (M x K) and B (K x N) and a row-contiguous C, on one thread
+(`st`) or on the async runtime's workers (`mt`). Staged functions call it
+instead of compiling each matmul (sf-cpu-gemm-to-call): a matmul's tiled,
+vectorized code was most of a train step's compile time.
+
+The loop nest is BLIS's. C is split into a few tasks (one parallel region
+per call: waking workers once per K block cost more than mid-size matmuls
+gained). A task walks K in blocks of at most KC; per block it packs its
+columns of B into NR-wide panels, then per MC block of rows packs A into
+MR-high panels (zero-padded, so edge tiles compute on zeros) and runs the
+MR x NR register tile over the panels: one broadcast of A and NR/lanes FMAs
+per row and k. Packing reads any layout, so transposed operands (a.T @ b,
+the gradients) cost nothing extra.
+"""
+import sys
+
+# vector ISA -> (MR rows, NR columns) of the register tile: MR x NR/lanes
+# accumulators plus the B row and an A broadcast fit the register file.
+TILES = {"avx2": (6, 16), "avx512": (8, 32)}
+KC = 256  # K block: a KC x NR panel of B stays in L1 across an MC block
+UNROLL = 4  # k steps per iteration of the register tile's loop
+MG = 12  # MR panels per MC block (72 rows on AVX2): the A block stays in L2
+# Tasks per call by work (M*N*K >> 21, at most this many): each packs its own
+# operand blocks, so few big tasks beat many small ones.
+MAX_TASKS = {"st": 1, "mt": 4}
+TASK_WORK_SHIFT = 21
+
+STRIDED = "memref<?x?xf32, strided<[?, ?], offset: ?>>"
+ROWS = "memref<?x?xf32, strided<[?, 1], offset: ?>>"
+
+
+def pack(width: int) -> str:
+    """@pack_<width>(X, P, first, k0, kc): P[i][k][w] = X[(first + i)*width + w,
+    k0 + k] for the panels i of P, zero past X's rows. X is a rows x K view:
+    A, or B transposed. Three paths by X's run-time strides: rows contiguous
+    along k (read a width x 8 block, transpose in registers), columns
+    contiguous (one vector per k), anything else (element by element)."""
+    P = f"memref<?x?x{width}xf32>"
+    head = f"""
+  func.func private @pack_{width}(%X: {STRIDED}, %P: {P}, %first: index, %count: index,
+                                 %k0: index, %kc: index) {{
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %c8 = arith.constant 8 : index
+    %w = arith.constant {width} : index
+    %zero = arith.constant 0.0 : f32
+    %base, %off, %rows, %cols, %srow, %scol = memref.extract_strided_metadata %X
+        : {STRIDED} -> memref<f32>, index, index, index, index, index
+    %kcontig = arith.cmpi eq, %scol, %c1 : index
+    %pcontig = arith.cmpi eq, %srow, %c1 : index"""
+
+    def panels(step: str, body: str) -> str:
+        return f"""
+      scf.for %i = %c0 to %count step %c1 {{
+        %panel = arith.addi %first, %i : index
+        %r0 = arith.muli %panel, %w : index
+        scf.for %k = %c0 to %kc step {step} {{
+          %kk = arith.addi %k0, %k : index{body}
+        }}
+      }}"""
+
+    transposing = panels("%c8", f"""
+          %t = vector.transfer_read %Xk[%r0, %kk], %zero : {ROWS}, vector<{width}x8xf32>
+          %tt = vector.transpose %t, [1, 0] : vector<{width}x8xf32> to vector<8x{width}xf32>
+          vector.transfer_write %tt, %P[%i, %k, %c0] {{in_bounds = [false, true]}}
+              : vector<8x{width}xf32>, {P}""")
+    direct = panels("%c1", f"""
+          %v = vector.transfer_read %Xp[%kk, %r0], %zero : {ROWS}, vector<{width}xf32>
+          vector.transfer_write %v, %P[%i, %k, %c0] {{in_bounds = [true]}} : vector<{width}xf32>, {P}""")
+    general = panels("%c1", f"""
+          %v = vector.transfer_read %X[%r0, %kk], %zero
+              {{permutation_map = affine_map<(d0, d1) -> (d0)>}} : {STRIDED}, vector<{width}xf32>
+          vector.transfer_write %v, %P[%i, %k, %c0] {{in_bounds = [true]}} : vector<{width}xf32>, {P}""")
+    return f"""{head}
+    scf.if %kcontig {{
+      %Xk = memref.reinterpret_cast %base to offset: [%off], sizes: [%rows, %cols],
+          strides: [%srow, 1] : memref<f32> to {ROWS}{transposing}
+    }} else {{
+      scf.if %pcontig {{
+        %Xp = memref.reinterpret_cast %base to offset: [%off], sizes: [%cols, %rows],
+            strides: [%scol, 1] : memref<f32> to {ROWS}{direct}
+      }} else {{{general}
+      }}
+    }}
+    return
+  }}"""
+
+
+def gemm(target: str, variant: str) -> str:
+    mr, nr = TILES[target]
+    BP = f"memref<?x?x{nr}xf32>"
+    tile = f"vector<{mr}x{nr}xf32>"
+
+    def step(k: str, tag: str, acc: str) -> tuple[str, str]:
+        """One k of the register tile: the B row, then per row one broadcast
+        of an A element and NR/lanes FMAs (vector.outerproduct would load A's
+        column as a vector and permute lanes into broadcasts)."""
+        lines = [f"%b{tag} = vector.load %Bp[%j, {k}, %c0] : {BP}, vector<{nr}xf32>"]
+        for r in range(mr):
+            v = f"{tag}_{r}"
+            lines += [
+                f"%a{v} = memref.load %Av[%idx{r}, {k}] : {STRIDED}",
+                f"%s{v} = vector.broadcast %a{v} : f32 to vector<{nr}xf32>",
+                f"%row{v} = vector.extract {acc}[{r}] : vector<{nr}xf32> from {tile}",
+                f"%f{v} = vector.fma %s{v}, %b{tag}, %row{v} : vector<{nr}xf32>",
+                f"%acc{v} = vector.insert %f{v}, {acc} [{r}] : vector<{nr}xf32> into {tile}",
+            ]
+            acc = f"%acc{v}"
+        return "\n".join(" " * 16 + line for line in lines), acc
+
+    # k unrolled by UNROLL (the loop's own increments and compare would
+    # otherwise cost as much issue bandwidth as a row of FMAs), then the rest.
+    unrolled, acc = [], "%acc_in"
+    for u in range(UNROLL):
+        k = "%k" if u == 0 else f"%k{u}"
+        if u:
+            unrolled.append(" " * 16 + f"{k} = arith.addi %k, %idx{u} : index")
+        text, acc = step(k, f"u{u}", acc)
+        unrolled.append(text)
+    unrolled_body, unrolled_acc = "\n".join(unrolled), acc
+    rest_body, rest_acc = step("%k", "r", "%acc_in")
+    # row numbers of the tile and offsets of the unrolled k steps
+    indices = "\n".join(f"    %idx{n} = arith.constant {n} : index" for n in range(max(mr, UNROLL)))
+    return f"""
+  func.func @sf_gemm_f32_{target}_{variant}(%A: {STRIDED}, %B: {STRIDED}, %C: {ROWS}) {{
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %mr = arith.constant {mr} : index
+    %nr = arith.constant {nr} : index
+    %kcmax = arith.constant {KC} : index
+    %mc = arith.constant {MG * mr} : index
+    %unroll = arith.constant {UNROLL} : index
+    %max_tasks = arith.constant {MAX_TASKS[variant]} : index
+    %shift = arith.constant {TASK_WORK_SHIFT} : index
+    %zero = arith.constant 0.0 : f32
+{indices}
+    %M = memref.dim %A, %c0 : {STRIDED}
+    %K = memref.dim %A, %c1 : {STRIDED}
+    %N = memref.dim %B, %c1 : {STRIDED}
+    %np = arith.ceildivui %N, %nr : index
+    // Rows below the last whole MR panel: that panel is copied, zero-padded.
+    %m_whole = arith.divui %M, %mr : index
+    %whole_rows = arith.muli %m_whole, %mr : index
+    // Tasks split N only: none repacks another's B columns, and A is read in
+    // place.
+    %mn = arith.muli %M, %N : index
+    %work = arith.muli %mn, %K : index
+    %by_work = arith.shrui %work, %shift : index
+    %tasks0 = arith.minui %by_work, %max_tasks : index
+    %tasks1 = arith.minui %tasks0, %np : index
+    %tasks = arith.maxui %tasks1, %c1 : index
+    %per_task = arith.ceildivui %np, %tasks : index
+    // K blocks of equal size (784 = 4 x 196, not 3 x 256 + 16)
+    %kblocks = arith.ceildivui %K, %kcmax : index
+    %kstep = arith.ceildivui %K, %kblocks : index
+    %Bt = memref.transpose %B (d0, d1) -> (d1, d0) : {STRIDED} to {STRIDED}
+    scf.parallel (%t) = (%c0) to (%tasks) step (%c1) {{
+      %q_lo = arith.muli %t, %per_task : index
+      %q_end = arith.addi %q_lo, %per_task : index
+      %q_hi = arith.minui %q_end, %np : index
+      %nq = arith.subi %q_hi, %q_lo : index
+      %Bp = memref.alloc(%nq, %kstep) {{alignment = 64 : i64}} : {BP}
+      %edge = memref.alloc(%mr, %kstep) {{alignment = 64 : i64}} : memref<?x?xf32>
+      %edge_view = memref.cast %edge : memref<?x?xf32> to {STRIDED}
+      scf.for %k0 = %c0 to %K step %kstep {{
+        %left = arith.subi %K, %k0 : index
+        %kc = arith.minui %left, %kstep : index
+        %kc_rest = arith.remui %kc, %unroll : index
+        %kc_unrolled = arith.subi %kc, %kc_rest : index
+        func.call @pack_{nr}(%Bt, %Bp, %q_lo, %nq, %k0, %kc)
+            : ({STRIDED}, {BP}, index, index, index, index) -> ()
+        scf.for %r = %c0 to %mr step %c1 {{
+          %src = arith.addi %whole_rows, %r : index
+          %inside = arith.cmpi ult, %src, %M : index
+          scf.for %k = %c0 to %kc step %c1 {{
+            %v = scf.if %inside -> (f32) {{
+              %kk = arith.addi %k0, %k : index
+              %x = memref.load %A[%src, %kk] : {STRIDED}
+              scf.yield %x : f32
+            }} else {{
+              scf.yield %zero : f32
+            }}
+            memref.store %v, %edge[%r, %k] : memref<?x?xf32>
+          }}
+        }}
+        scf.for %i0 = %c0 to %M step %mc {{
+          %i_end = arith.addi %i0, %mc : index
+          %i_hi = arith.minui %i_end, %M : index
+          scf.for %j = %c0 to %nq step %c1 {{
+            %panel_j = arith.addi %q_lo, %j : index
+            %col = arith.muli %panel_j, %nr : index
+            scf.for %row = %i0 to %i_hi step %mr {{
+              %is_edge = arith.cmpi uge, %row, %whole_rows : index
+              %in_place = memref.subview %A[%row, %k0] [%mr, %kc] [1, 1]
+                  : {STRIDED} to {STRIDED}
+              %Av = arith.select %is_edge, %edge_view, %in_place : {STRIDED}
+              %acc0 = vector.transfer_read %C[%row, %col], %zero : {ROWS}, {tile}
+              %accu = scf.for %k = %c0 to %kc_unrolled step %unroll
+                  iter_args(%acc_in = %acc0) -> ({tile}) {{
+{unrolled_body}
+                scf.yield {unrolled_acc} : {tile}
+              }}
+              %acc = scf.for %k = %kc_unrolled to %kc step %c1
+                  iter_args(%acc_in = %accu) -> ({tile}) {{
+{rest_body}
+                scf.yield {rest_acc} : {tile}
+              }}
+              vector.transfer_write %acc, %C[%row, %col] : {tile}, {ROWS}
+            }}
+          }}
+        }}
+      }}
+      memref.dealloc %edge : memref<?x?xf32>
+      memref.dealloc %Bp : {BP}
+      scf.reduce
+    }}
+    return
+  }}"""
+
+
+def module(target: str, variant: str) -> str:
+    """One kernel per module: `st` and `mt` get different pipelines."""
+    body = pack(TILES[target][1]) + gemm(target, variant)
+    return f"// Generated by lib/Kernels/gemm.py; do not edit.\nmodule {{{body}\n}}\n"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] not in TILES or sys.argv[2] not in MAX_TASKS:
+        sys.exit(f"usage: gemm.py {{{'|'.join(TILES)}}} {{{'|'.join(MAX_TASKS)}}} OUT.mlir")
+    with open(sys.argv[3], "w") as out:
+        out.write(module(sys.argv[1], sys.argv[2]))
