@@ -32,6 +32,7 @@ TASK_WORK_SHIFT = 21
 
 STRIDED = "memref<?x?xf32, strided<[?, ?], offset: ?>>"
 ROWS = "memref<?x?xf32, strided<[?, 1], offset: ?>>"
+COLS = "memref<?x?xf32, strided<[1, ?], offset: ?>>"
 
 
 def pack(width: int) -> str:
@@ -91,8 +92,13 @@ def pack(width: int) -> str:
   }}"""
 
 
-def gemm(target: str, variant: str) -> str:
+def blocks(target: str, variant: str, layout: str) -> str:
+    """@blocks_<layout>(A, Bt, C): the loop nest for an A whose rows
+    (`rows`: k-contiguous) or columns (`cols`: m-contiguous) are contiguous.
+    Known unit strides let LLVM address the tile's A elements from one
+    pointer (a dynamic stride costs a dependent add per element)."""
     mr, nr = TILES[target]
+    A = ROWS if layout == "rows" else COLS
     BP = f"memref<?x?x{nr}xf32>"
     tile = f"vector<{mr}x{nr}xf32>"
 
@@ -104,7 +110,7 @@ def gemm(target: str, variant: str) -> str:
         for r in range(mr):
             v = f"{tag}_{r}"
             lines += [
-                f"%a{v} = memref.load %Av[%idx{r}, {k}] : {STRIDED}",
+                f"%a{v} = memref.load %Av[%idx{r}, {k}] : {A}",
                 f"%s{v} = vector.broadcast %a{v} : f32 to vector<{nr}xf32>",
                 f"%row{v} = vector.extract {acc}[{r}] : vector<{nr}xf32> from {tile}",
                 f"%f{v} = vector.fma %s{v}, %b{tag}, %row{v} : vector<{nr}xf32>",
@@ -124,10 +130,19 @@ def gemm(target: str, variant: str) -> str:
         unrolled.append(text)
     unrolled_body, unrolled_acc = "\n".join(unrolled), acc
     rest_body, rest_acc = step("%k", "r", "%acc_in")
+    # The zero-padded copy of the last rows, in A's layout.
+    if layout == "rows":
+        edge_alloc = f"""      %edge = memref.alloc(%mr, %kstep) {{alignment = 64 : i64}} : memref<?x?xf32>
+      %edge_view = memref.cast %edge : memref<?x?xf32> to {A}"""
+    else:
+        edge_alloc = f"""      %edge = memref.alloc(%kstep, %mr) {{alignment = 64 : i64}} : memref<?x?xf32>
+      %edge_t = memref.transpose %edge (d0, d1) -> (d1, d0)
+          : memref<?x?xf32> to memref<?x?xf32, strided<[1, ?]>>
+      %edge_view = memref.cast %edge_t : memref<?x?xf32, strided<[1, ?]>> to {A}"""
     # row numbers of the tile and offsets of the unrolled k steps
     indices = "\n".join(f"    %idx{n} = arith.constant {n} : index" for n in range(max(mr, UNROLL)))
     return f"""
-  func.func @sf_gemm_f32_{target}_{variant}(%A: {STRIDED}, %B: {STRIDED}, %C: {ROWS}) {{
+  func.func private @blocks_{layout}(%A: {A}, %Bt: {STRIDED}, %C: {ROWS}) {{
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
     %mr = arith.constant {mr} : index
@@ -139,9 +154,9 @@ def gemm(target: str, variant: str) -> str:
     %shift = arith.constant {TASK_WORK_SHIFT} : index
     %zero = arith.constant 0.0 : f32
 {indices}
-    %M = memref.dim %A, %c0 : {STRIDED}
-    %K = memref.dim %A, %c1 : {STRIDED}
-    %N = memref.dim %B, %c1 : {STRIDED}
+    %M = memref.dim %A, %c0 : {A}
+    %K = memref.dim %A, %c1 : {A}
+    %N = memref.dim %Bt, %c0 : {STRIDED}
     %np = arith.ceildivui %N, %nr : index
     // Rows below the last whole MR panel: that panel is copied, zero-padded.
     %m_whole = arith.divui %M, %mr : index
@@ -158,15 +173,13 @@ def gemm(target: str, variant: str) -> str:
     // K blocks of equal size (784 = 4 x 196, not 3 x 256 + 16)
     %kblocks = arith.ceildivui %K, %kcmax : index
     %kstep = arith.ceildivui %K, %kblocks : index
-    %Bt = memref.transpose %B (d0, d1) -> (d1, d0) : {STRIDED} to {STRIDED}
     scf.parallel (%t) = (%c0) to (%tasks) step (%c1) {{
       %q_lo = arith.muli %t, %per_task : index
       %q_end = arith.addi %q_lo, %per_task : index
       %q_hi = arith.minui %q_end, %np : index
       %nq = arith.subi %q_hi, %q_lo : index
       %Bp = memref.alloc(%nq, %kstep) {{alignment = 64 : i64}} : {BP}
-      %edge = memref.alloc(%mr, %kstep) {{alignment = 64 : i64}} : memref<?x?xf32>
-      %edge_view = memref.cast %edge : memref<?x?xf32> to {STRIDED}
+{edge_alloc}
       scf.for %k0 = %c0 to %K step %kstep {{
         %left = arith.subi %K, %k0 : index
         %kc = arith.minui %left, %kstep : index
@@ -180,12 +193,12 @@ def gemm(target: str, variant: str) -> str:
           scf.for %k = %c0 to %kc step %c1 {{
             %v = scf.if %inside -> (f32) {{
               %kk = arith.addi %k0, %k : index
-              %x = memref.load %A[%src, %kk] : {STRIDED}
+              %x = memref.load %A[%src, %kk] : {A}
               scf.yield %x : f32
             }} else {{
               scf.yield %zero : f32
             }}
-            memref.store %v, %edge[%r, %k] : memref<?x?xf32>
+            memref.store %v, %edge_view[%r, %k] : {A}
           }}
         }}
         scf.for %i0 = %c0 to %M step %mc {{
@@ -196,9 +209,8 @@ def gemm(target: str, variant: str) -> str:
             %col = arith.muli %panel_j, %nr : index
             scf.for %row = %i0 to %i_hi step %mr {{
               %is_edge = arith.cmpi uge, %row, %whole_rows : index
-              %in_place = memref.subview %A[%row, %k0] [%mr, %kc] [1, 1]
-                  : {STRIDED} to {STRIDED}
-              %Av = arith.select %is_edge, %edge_view, %in_place : {STRIDED}
+              %in_place = memref.subview %A[%row, %k0] [%mr, %kc] [1, 1] : {A} to {A}
+              %Av = arith.select %is_edge, %edge_view, %in_place : {A}
               %acc0 = vector.transfer_read %C[%row, %col], %zero : {ROWS}, {tile}
               %accu = scf.for %k = %c0 to %kc_unrolled step %unroll
                   iter_args(%acc_in = %acc0) -> ({tile}) {{
@@ -223,9 +235,48 @@ def gemm(target: str, variant: str) -> str:
   }}"""
 
 
+def gemm(target: str, variant: str) -> str:
+    """The public kernel: picks the loop nest by A's run-time strides (an A
+    with neither unit stride, a strided view, is copied row-major first)."""
+    return f"""
+  func.func @sf_gemm_f32_{target}_{variant}(%A: {STRIDED}, %B: {STRIDED}, %C: {ROWS}) {{
+    %c0 = arith.constant 0 : index
+    %c1 = arith.constant 1 : index
+    %base, %off, %M, %K, %sm, %sk = memref.extract_strided_metadata %A
+        : {STRIDED} -> memref<f32>, index, index, index, index, index
+    %Bt = memref.transpose %B (d0, d1) -> (d1, d0) : {STRIDED} to {STRIDED}
+    %kcontig = arith.cmpi eq, %sk, %c1 : index
+    %mcontig = arith.cmpi eq, %sm, %c1 : index
+    scf.if %kcontig {{
+      %Ar = memref.reinterpret_cast %base to offset: [%off], sizes: [%M, %K],
+          strides: [%sm, 1] : memref<f32> to {ROWS}
+      func.call @blocks_rows(%Ar, %Bt, %C) : ({ROWS}, {STRIDED}, {ROWS}) -> ()
+    }} else {{
+      scf.if %mcontig {{
+        %Ac = memref.reinterpret_cast %base to offset: [%off], sizes: [%M, %K],
+            strides: [1, %sk] : memref<f32> to {COLS}
+        func.call @blocks_cols(%Ac, %Bt, %C) : ({COLS}, {STRIDED}, {ROWS}) -> ()
+      }} else {{
+        %copy = memref.alloc(%M, %K) {{alignment = 64 : i64}} : memref<?x?xf32>
+        scf.for %i = %c0 to %M step %c1 {{
+          scf.for %k = %c0 to %K step %c1 {{
+            %x = memref.load %A[%i, %k] : {STRIDED}
+            memref.store %x, %copy[%i, %k] : memref<?x?xf32>
+          }}
+        }}
+        %Ar = memref.cast %copy : memref<?x?xf32> to {ROWS}
+        func.call @blocks_rows(%Ar, %Bt, %C) : ({ROWS}, {STRIDED}, {ROWS}) -> ()
+        memref.dealloc %copy : memref<?x?xf32>
+      }}
+    }}
+    return
+  }}"""
+
+
 def module(target: str, variant: str) -> str:
     """One kernel per module: `st` and `mt` get different pipelines."""
-    body = pack(TILES[target][1]) + gemm(target, variant)
+    body = pack(TILES[target][1]) + blocks(target, variant, "rows")
+    body += blocks(target, variant, "cols") + gemm(target, variant)
     return f"// Generated by lib/Kernels/gemm.py; do not edit.\nmodule {{{body}\n}}\n"
 
 
