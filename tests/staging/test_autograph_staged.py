@@ -102,6 +102,25 @@ def test_for_over_range_with_early_break():
     check(f, i32(3), i32(100))
 
 
+def test_for_over_range_with_a_run_time_step():
+    # the sign of the step is known only at run time: counts up or down;
+    # a zero step runs no iterations
+    def f(start, limit, step):
+        total = 0
+        count = 0
+        for i in sf.range(start, limit, step):
+            total += i
+            count += 1
+        return total, count
+
+    g = check(f, i32(0), i32(10), i32(3))
+    for start, limit, step, total, count in [(0, 10, 3, 18, 4), (10, 0, -3, 22, 4), (5, 5, 1, 0, 0),
+                                             (0, 10, -1, 0, 0), (10, 0, 2, 0, 0), (0, 3, 0, 0, 0)]:
+        got = g(i32(start), i32(limit), i32(step))
+        assert (int(got[0]), int(got[1])) == (total, count), (start, limit, step)
+    assert g.experimental_get_tracing_count() == 1
+
+
 @requires("sf.fill", "sf.gather", "sf.reduce_sum")
 def test_for_over_tensor_rows_and_continue():
     def f(m):

@@ -160,15 +160,21 @@ def _staged_for(iterable, extra_test, body, state, names, where, options):
 
     if getattr(iterable, "_range", None) is not None:
         start, limit, delta = iterable._range
-        positive = delta._const_value()
-        if positive is None:
-            raise NotImplementedError(f"loop at {where}: sf.range needs a known sign of delta")
-        positive = bool(positive > 0)
+        known = delta._const_value()
+        if known is not None:
+            done = (lambda i: math_ops.less(i, limit)) if known > 0 else (
+                lambda i: math_ops.greater(i, limit))
+        else:
+            # the sign is known only at run time: count up or down by it (as
+            # TF's runtime branch); a zero delta runs no iterations
+            def done(i):
+                up = math_ops.logical_and(math_ops.greater(delta, 0), math_ops.less(i, limit))
+                down = math_ops.logical_and(math_ops.less(delta, 0), math_ops.greater(i, limit))
+                return math_ops.logical_or(up, down)
 
         def element(i):
             return i
         first = start
-        done = (lambda i: math_ops.less(i, limit)) if positive else (lambda i: math_ops.greater(i, limit))
         step = delta
     else:
         if iterable.shape.rank in (None, 0):
