@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+import jax_peer
 import strataflow as sf
 from strataflow.compiler import cache as compiler_cache
 
@@ -120,6 +121,10 @@ def main():
     print(f"first staged step (trace + compile + run): {first_ms['cold']:.0f} ms cold, "
           f"{first_ms['disk cache']:.0f} ms from the disk cache (goal < 150 ms)")
     print(f"steps/s: staged {r_staged:.0f}  eager {r_eager:.0f}  numpy {r_numpy:.0f}")
+    peer = jax_peer.mlp_step(init_params, x, y, LR)
+    if peer is not None:
+        print(f"jax.jit, same run: first step {peer[0]:.0f} ms, {peer[1]:.0f} steps/s "
+              f"(staged / jax {r_staged / peer[1]:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@ first-call latency.
 * call overhead: staged `x + 1` on a scalar (goal < 5 us; jax.jit ~4-5 us
   on these machines), next to the bare compiled call and eager `x + 1`.
 * first call: trace + compile of a 10-op function (goal < 50 ms).
+
+With JAX installed, each line is followed by jax.jit's number from the same
+run (benchmarks/jax_peer.py).
 """
 import tempfile
 import time
@@ -15,6 +18,7 @@ import timeit
 
 import numpy as np
 
+import jax_peer
 import strataflow as sf
 from strataflow.compiler import cache as compiler_cache
 
@@ -54,6 +58,9 @@ def main() -> None:
     staged_us = best_us(lambda: staged(x), number=2000)
     print(f"matmul_many (100 x 2x2 matmul): eager {eager_us:9.1f} us   staged {staged_us:7.1f} us"
           f"   eager/staged {eager_us / staged_us:6.1f}x")
+    jax_us = jax_peer.matmul_many_us(x.numpy(), W.numpy())
+    if jax_us is not None:
+        print(f"  jax.jit + fori_loop, same run: {jax_us:7.1f} us   (jax / staged {jax_us / staged_us:.2f}x)")
 
     s = sf.constant(np.float32(1.0))
     plus_one = sf.function(lambda v: v + 1.0)
@@ -67,6 +74,9 @@ def main() -> None:
     eager_add_us = best_us(lambda: s + 1.0, number=20000)
     print(f"staged x+1 call: {call_us:5.2f} us   (executor {exec_us:5.2f} us, bare ctypes call "
           f"{bare_us:5.2f} us; eager x+1 {eager_add_us:5.2f} us; goal < 5 us)")
+    jax_us = jax_peer.plus_one_us()
+    if jax_us is not None:
+        print(f"  jax.jit x+1, same run: {jax_us:5.2f} us")
 
     # First call with an empty disk cache (cold), then in a fresh function
     # once the disk cache has the lowered module (as in a new process).
@@ -84,6 +94,9 @@ def main() -> None:
             t2 = time.perf_counter()
             print(f"first call of a 10-op function ({label}): {(t2 - t0) * 1e3:6.1f} ms = trace "
                   f"{(t1 - t0) * 1e3:.1f} ms + compile {(t2 - t1) * 1e3:.1f} ms (goal < 50 ms)")
+    jax_ms = jax_peer.ten_ops_first_call_ms(ten_ops, a.numpy())
+    if jax_ms is not None:
+        print(f"  jax.jit first call of the same function, same run: {jax_ms:6.1f} ms")
 
 
 if __name__ == "__main__":

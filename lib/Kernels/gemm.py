@@ -25,9 +25,13 @@ TILES = {"avx2": (6, 16), "avx512": (8, 32)}
 KC = 256  # K block: a KC x NR panel of B stays in L1 across an MC block
 UNROLL = 4  # k steps per iteration of the register tile's loop
 MG = 12  # MR panels per MC block (72 rows on AVX2): the A block stays in L2
-# Tasks per call by work (M*N*K >> 21, at most this many): each packs its own
-# operand blocks, so few big tasks beat many small ones.
-MAX_TASKS = {"st": 1, "mt": 4}
+# Tasks per call: one per async worker (the caller runs one, each woken
+# worker one: more, smaller tasks measured slower, as every worker is woken
+# from sleep), fewer when M*N*K >> TASK_WORK_SHIFT is smaller.
+MAX_TASKS = {
+    "st": "arith.constant 1 : index",
+    "mt": "async.runtime.num_worker_threads : index",
+}
 TASK_WORK_SHIFT = 21
 
 STRIDED = "memref<?x?xf32, strided<[?, ?], offset: ?>>"
@@ -150,7 +154,7 @@ def blocks(target: str, variant: str, layout: str) -> str:
     %kcmax = arith.constant {KC} : index
     %mc = arith.constant {MG * mr} : index
     %unroll = arith.constant {UNROLL} : index
-    %max_tasks = arith.constant {MAX_TASKS[variant]} : index
+    %max_tasks = {MAX_TASKS[variant]}
     %shift = arith.constant {TASK_WORK_SHIFT} : index
     %zero = arith.constant 0.0 : f32
 {indices}

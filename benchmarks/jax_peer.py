@@ -1,0 +1,90 @@
+"""The same workloads in JAX (jax.jit on the CPU), measured in the same run
+as ours when JAX is installed (`pip install jax`); every function returns
+None without it.
+
+    >>> from jax_peer import matmul_many_us   # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import os
+import time
+import timeit
+
+import numpy as np
+
+os.environ.setdefault("JAX_PLATFORMS", "cpu")
+try:
+    import jax
+    import jax.numpy as jnp
+except ImportError:  # the peer is optional
+    jax = None
+
+
+def available() -> bool:
+    return jax is not None
+
+
+def _best_us(fn, number, repeat=5) -> float:
+    fn()
+    return min(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6
+
+
+def matmul_many_us(x: np.ndarray, w: np.ndarray) -> float | None:
+    """100 chained 2x2 matmuls in a fori_loop, per call (the seed's example)."""
+    if jax is None:
+        return None
+    wj = jnp.asarray(w)
+    f = jax.jit(lambda v: jax.lax.fori_loop(0, 100, lambda _, a: a @ wj, v))
+    xj = jnp.asarray(x)
+    return _best_us(lambda: f(xj).block_until_ready(), number=2000)
+
+
+def plus_one_us() -> float | None:
+    """Per-call overhead of a jitted `x + 1` on a scalar."""
+    if jax is None:
+        return None
+    f = jax.jit(lambda v: v + 1.0)
+    s = jnp.float32(1.0)
+    return _best_us(lambda: f(s).block_until_ready(), number=20000)
+
+
+def ten_ops_first_call_ms(fn, a: np.ndarray) -> float | None:
+    """Trace + compile + run of `fn` (written with operators) on a fresh jit."""
+    if jax is None:
+        return None
+    aj = jnp.asarray(a)
+    t0 = time.perf_counter()
+    jax.jit(fn)(aj, aj).block_until_ready()
+    return (time.perf_counter() - t0) * 1e3
+
+
+def mlp_step(params, x, y, lr):
+    """(first step ms, steps/s) of the MLP SGD step, or None without JAX."""
+    if jax is None:
+        return None
+
+    def loss_fn(ps, xb, yb):
+        h = xb
+        for i in range(0, len(ps) - 2, 2):
+            h = jax.nn.relu(h @ ps[i] + ps[i + 1])
+        logits = h @ ps[-2] + ps[-1]
+        return jnp.mean(jax.nn.logsumexp(logits, axis=1)
+                        - jnp.take_along_axis(logits, yb[:, None], axis=1)[:, 0])
+
+    @jax.jit
+    def step(ps, xb, yb):
+        loss, grads = jax.value_and_grad(loss_fn)(ps, xb, yb)
+        return [p - lr * g for p, g in zip(ps, grads)], loss
+
+    ps = [jnp.asarray(p) for p in params]
+    xj, yj = jnp.asarray(x), jnp.asarray(y)
+    t0 = time.perf_counter()
+    ps, loss = step(ps, xj, yj)
+    loss.block_until_ready()
+    first_ms = (time.perf_counter() - t0) * 1e3
+    steps = 300
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        ps, loss = step(ps, xj, yj)
+    loss.block_until_ready()
+    return first_ms, steps / (time.perf_counter() - t0)
