@@ -5,7 +5,8 @@
 Each thread count runs in its own subprocess, so NumPy's OpenBLAS gets the
 same number of threads as our code (OPENBLAS_NUM_THREADS is read at import).
 Prints a table (ours / NumPy / ratio) and writes JSON to benchmarks/results/.
-All three are written with `sf` ops (sf.matmul, sf.conv2d, and sf.mul/add/
+With JAX installed, jax.jit runs the same three in the same worker. All three
+are written with `sf` ops (sf.matmul, sf.conv2d, and sf.mul/add/
 relu/sigmoid/reduce_sum, which elementwise fusion turns into one reduction).
 """
 from __future__ import annotations
@@ -86,7 +87,11 @@ def worker(threads: int, quick: bool) -> list[dict]:
     repeats, budget = (3, 2.0) if quick else (10, 8.0)
     rows = []
 
-    def run(name, text, args, numpy_fn, flops, check_tol):
+    if threads == 1:  # peers too (XLA sizes its pool by the CPUs it may use)
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    import jax_peer
+
+    def run(name, text, args, numpy_fn, flops, check_tol, jax_fn=None):
         with compiler.new_context():
             t0 = time.perf_counter()
             fn = compiler.compile_module(ir.Module.parse(text), "f")
@@ -97,7 +102,13 @@ def worker(threads: int, quick: bool) -> list[dict]:
         assert err < check_tol, f"{name}: wrong result (relative error {err})"
         t_ours, cpu_ours = _best(lambda: fn(*args), repeats, budget)
         t_np, cpu_np = _best(lambda: numpy_fn(*args), repeats, budget)
+        t_jax = None
+        jitted = jax_peer.jit(jax_fn) if jax_fn is not None else None
+        if jitted is not None:
+            jax_args = jax_peer.device_put(args)
+            t_jax, _ = _best(lambda: jitted(*jax_args).block_until_ready(), repeats, budget)
         rows.append(dict(kernel=name, threads=threads, ours_ms=t_ours * 1e3, numpy_ms=t_np * 1e3,
+                         jax_ms=t_jax * 1e3 if t_jax else None,
                          ours_cpu_ms=cpu_ours * 1e3, numpy_cpu_ms=cpu_np * 1e3,
                          gflops_ours=flops / t_ours / 1e9 if flops else None,
                          gflops_numpy=flops / t_np / 1e9 if flops else None,
@@ -105,18 +116,20 @@ def worker(threads: int, quick: bool) -> list[dict]:
 
     n = 512 if quick else 1024
     a, b = (rng.standard_normal((n, n), dtype=np.float32) for _ in range(2))
-    run(f"matmul f32 {n}^3", MATMUL.format(n=n), [a, b], lambda x, y: x @ y, 2 * n**3, 1e-4)
+    run(f"matmul f32 {n}^3", MATMUL.format(n=n), [a, b], lambda x, y: x @ y, 2 * n**3, 1e-4,
+        jax_fn=lambda x, y: x @ y)
 
     r = 1024 if quick else 4096
     x = rng.standard_normal((r, 1024), dtype=np.float32)
     run(f"reduce_sum(relu(2x+1)*sigmoid(x),-1) {r}x1024", REDUCTION.format(r=r), [x],
-        lambda v: np.sum(np.maximum(2 * v + 1, 0) * (1 / (1 + np.exp(-v))), axis=-1), None, 1e-4)
+        lambda v: np.sum(np.maximum(2 * v + 1, 0) * (1 / (1 + np.exp(-v))), axis=-1), None, 1e-4,
+        jax_fn=jax_peer.fused_reduction)
 
     nb = 4 if quick else 32
     xc = rng.standard_normal((nb, 56, 56, 64), dtype=np.float32)
     wc = rng.standard_normal((3, 3, 64, 64), dtype=np.float32)
     run(f"conv2d NHWC {nb}x56x56x64 * 3x3x64x64 SAME", CONV.format(n=nb), [xc, wc], _numpy_conv,
-        2 * nb * 56 * 56 * 64 * 64 * 9, 1e-4)
+        2 * nb * 56 * 56 * 64 * 64 * 9, 1e-4, jax_fn=jax_peer.conv2d_nhwc_same)
     return rows
 
 
@@ -141,14 +154,17 @@ def main() -> None:
         rows += json.loads(out.stdout.strip().splitlines()[-1])
 
     print(f"{'kernel':52} {'thr':>3} {'ours ms':>9} {'numpy ms':>9} {'ratio':>6} {'GF ours':>8} {'GF np':>7}"
-          f" {'cpu ratio':>9} {'compile s':>9}")
+          f" {'cpu ratio':>9} {'compile s':>9} {'jax ms':>8} {'jax/ours':>8}")
     for r in rows:
         gf = f"{r['gflops_ours']:8.1f} {r['gflops_numpy']:7.1f}" if r["gflops_ours"] else f"{'-':>8} {'-':>7}"
         cpu_ratio = r["numpy_cpu_ms"] / r["ours_cpu_ms"] if r["threads"] == 1 else float("nan")
+        peer = (f"{r['jax_ms']:8.2f} {r['jax_ms'] / r['ours_ms']:8.2f}" if r["jax_ms"]
+                else f"{'-':>8} {'-':>8}")
         print(f"{r['kernel']:52} {r['threads']:>3} {r['ours_ms']:9.2f} {r['numpy_ms']:9.2f} "
-              f"{r['speedup']:6.2f} {gf} {cpu_ratio:9.2f} {r['compile_s']:9.2f}")
+              f"{r['speedup']:6.2f} {gf} {cpu_ratio:9.2f} {r['compile_s']:9.2f} {peer}")
     print("ratio = NumPy wall time / our wall time (> 1: we are faster); cpu ratio: the same\n"
-          "in process CPU time (1 thread only: steadier when other processes share the cores)")
+          "in process CPU time (1 thread only: steadier when other processes share the cores);\n"
+          "jax: jax.jit in the same worker, when JAX is installed (jax/ours > 1: we are faster)")
     os.makedirs(os.path.join(ROOT, "benchmarks", "results"), exist_ok=True)
     path = os.path.join(ROOT, "benchmarks", "results", f"cpu_codegen-{time.strftime('%Y%m%d-%H%M%S')}.json")
     with open(path, "w") as f:

@@ -29,6 +29,24 @@ def _best_us(fn, number, repeat=5) -> float:
     return min(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6
 
 
+def jit(fn):
+    """jax.jit(fn), or None without JAX."""
+    return None if jax is None else jax.jit(fn)
+
+
+def device_put(arrays):
+    return [jax.device_put(a) for a in arrays]
+
+
+def fused_reduction(x):
+    return jnp.sum(jax.nn.relu(2 * x + 1) * jax.nn.sigmoid(x), axis=-1)
+
+
+def conv2d_nhwc_same(x, w):
+    return jax.lax.conv_general_dilated(x, w, (1, 1), "SAME",
+                                        dimension_numbers=("NHWC", "HWIO", "NHWC"))
+
+
 def matmul_many_us(x: np.ndarray, w: np.ndarray) -> float | None:
     """100 chained 2x2 matmuls in a fori_loop, per call (the seed's example)."""
     if jax is None:
