@@ -136,8 +136,9 @@ def SfCpuGemmToCall : Pass<"sf-cpu-gemm-to-call", "ModuleOp"> {
     Runs after bufferization. Every 2-D f32 `linalg.matmul` with at least
     32^3 multiply-adds (or a dynamic size) whose output rows are contiguous
     becomes a call of `sf_gemm_f32_<target>_<st|mt>` from libsf_kernels
-    (compiled ahead of time from lib/Kernels/gemm.py; `mt` when `threads`
-    > 1), which computes C += A . B for any strides of A and B. Transposed
+    (compiled ahead of time from lib/Kernels/gemm.py; `mt`, on `threads`
+    OpenMP threads, from libsf_kernels_omp when `threads` > 1), which
+    computes C += A . B for any strides of A and B. Transposed
     operands (by the matmul's indexing maps) are passed as transposed views.
     `sf-cpu-tile-and-vectorize{library-gemm}` leaves these matmuls untiled.
     ```mlir
@@ -146,16 +147,16 @@ def SfCpuGemmToCall : Pass<"sf-cpu-gemm-to-call", "ModuleOp"> {
     // becomes
     %0 = memref.cast %a : memref<128x784xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
     ...
-    call @sf_gemm_f32_avx2_mt(%0, %1, %2) : (...) -> ()
+    call @sf_gemm_f32_avx2_mt(%0, %1, %2, %c2) : (...) -> ()
     ```
   }];
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"avx2\"",
            "Vector ISA of the kernel: avx512 or avx2">,
     Option<"threads", "threads", "int", /*default=*/"1",
-           "Worker threads (> 1: the kernel that runs on the async runtime)">,
+           "Threads (> 1: the OpenMP kernel, with this many threads)">,
   ];
-  let dependentDialects = ["::mlir::func::FuncDialect",
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
                            "::mlir::memref::MemRefDialect"];
 }
 

@@ -2,20 +2,23 @@
 
     python gemm.py avx2 mt gemm_avx2_mt.mlir
 
-`sf_gemm_f32_<target>_<variant>(A, B, C)` computes C += A . B for any
-strides of A (M x K) and B (K x N) and a row-contiguous C, on one thread
-(`st`) or on the async runtime's workers (`mt`). Staged functions call it
+`sf_gemm_f32_<target>_<variant>(A, B, C, threads)` computes C += A . B for
+any strides of A (M x K) and B (K x N) and a row-contiguous C, on one
+thread (`st`) or on `threads` OpenMP threads (`mt`). OpenMP, not the MLIR
+async runtime: its workers sleep between calls, and waking one cost about
+100 us per matmul here (a 128x256x256 matmul took as long on two threads as
+on one); OpenMP's spin a little before sleeping. Staged functions call it
 instead of compiling each matmul (sf-cpu-gemm-to-call): a matmul's tiled,
 vectorized code was most of a train step's compile time.
 
-The loop nest is BLIS's. C is split into a few tasks (one parallel region
-per call: waking workers once per K block cost more than mid-size matmuls
-gained). A task walks K in blocks of at most KC; per block it packs its
-columns of B into NR-wide panels, then per MC block of rows packs A into
-MR-high panels (zero-padded, so edge tiles compute on zeros) and runs the
-MR x NR register tile over the panels: one broadcast of A and NR/lanes FMAs
-per row and k. Packing reads any layout, so transposed operands (a.T @ b,
-the gradients) cost nothing extra.
+The loop nest is BLIS's. C's columns are split into tasks, one per thread
+(a single parallel region per call). A task walks K in blocks of at most KC
+(of equal size); per block it packs its columns of B into NR-wide panels
+(zero-padded, any layout of B) and runs the MR x NR register tile over them,
+MC rows of A at a time: one broadcast of an A element and NR/lanes FMAs per
+row and k. A is read in place, by one loop nest per unit-stride layout (rows;
+or columns: a transposed A, as in a.T @ b), except its last partial MR rows,
+which are copied zero-padded.
 """
 import sys
 
@@ -25,13 +28,8 @@ TILES = {"avx2": (6, 16), "avx512": (8, 32)}
 KC = 256  # K block: a KC x NR panel of B stays in L1 across an MC block
 UNROLL = 4  # k steps per iteration of the register tile's loop
 MG = 12  # MR panels per MC block (72 rows on AVX2): the A block stays in L2
-# Tasks per call: one per async worker (the caller runs one, each woken
-# worker one: more, smaller tasks measured slower, as every worker is woken
-# from sleep), fewer when M*N*K >> TASK_WORK_SHIFT is smaller.
-MAX_TASKS = {
-    "st": "arith.constant 1 : index",
-    "mt": "async.runtime.num_worker_threads : index",
-}
+# Tasks per call: one per thread (the caller runs one; more, smaller tasks
+# measured slower), fewer when M*N*K >> TASK_WORK_SHIFT is smaller.
 TASK_WORK_SHIFT = 21
 
 STRIDED = "memref<?x?xf32, strided<[?, ?], offset: ?>>"
@@ -96,7 +94,7 @@ def pack(width: int) -> str:
   }}"""
 
 
-def blocks(target: str, variant: str, layout: str) -> str:
+def blocks(target: str, layout: str) -> str:
     """@blocks_<layout>(A, Bt, C): the loop nest for an A whose rows
     (`rows`: k-contiguous) or columns (`cols`: m-contiguous) are contiguous.
     Known unit strides let LLVM address the tile's A elements from one
@@ -146,7 +144,7 @@ def blocks(target: str, variant: str, layout: str) -> str:
     # row numbers of the tile and offsets of the unrolled k steps
     indices = "\n".join(f"    %idx{n} = arith.constant {n} : index" for n in range(max(mr, UNROLL)))
     return f"""
-  func.func private @blocks_{layout}(%A: {A}, %Bt: {STRIDED}, %C: {ROWS}) {{
+  func.func private @blocks_{layout}(%A: {A}, %Bt: {STRIDED}, %C: {ROWS}, %max_tasks: index) {{
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
     %mr = arith.constant {mr} : index
@@ -154,7 +152,6 @@ def blocks(target: str, variant: str, layout: str) -> str:
     %kcmax = arith.constant {KC} : index
     %mc = arith.constant {MG * mr} : index
     %unroll = arith.constant {UNROLL} : index
-    %max_tasks = {MAX_TASKS[variant]}
     %shift = arith.constant {TASK_WORK_SHIFT} : index
     %zero = arith.constant 0.0 : f32
 {indices}
@@ -242,10 +239,19 @@ def blocks(target: str, variant: str, layout: str) -> str:
 def gemm(target: str, variant: str) -> str:
     """The public kernel: picks the loop nest by A's run-time strides (an A
     with neither unit stride, a strided view, is copied row-major first)."""
+    if variant == "mt":
+        # the team of every parallel region this thread starts
+        set_threads = """    %tasks = arith.maxui %threads, %c1 : index
+    %team = arith.index_cast %tasks : index to i32
+    func.call @omp_set_num_threads(%team) : (i32) -> ()"""
+    else:
+        set_threads = "    %tasks = arith.constant 1 : index"
     return f"""
-  func.func @sf_gemm_f32_{target}_{variant}(%A: {STRIDED}, %B: {STRIDED}, %C: {ROWS}) {{
+  func.func @sf_gemm_f32_{target}_{variant}(%A: {STRIDED}, %B: {STRIDED}, %C: {ROWS},
+                                             %threads: index) {{
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
+{set_threads}
     %base, %off, %M, %K, %sm, %sk = memref.extract_strided_metadata %A
         : {STRIDED} -> memref<f32>, index, index, index, index, index
     %Bt = memref.transpose %B (d0, d1) -> (d1, d0) : {STRIDED} to {STRIDED}
@@ -254,12 +260,12 @@ def gemm(target: str, variant: str) -> str:
     scf.if %kcontig {{
       %Ar = memref.reinterpret_cast %base to offset: [%off], sizes: [%M, %K],
           strides: [%sm, 1] : memref<f32> to {ROWS}
-      func.call @blocks_rows(%Ar, %Bt, %C) : ({ROWS}, {STRIDED}, {ROWS}) -> ()
+      func.call @blocks_rows(%Ar, %Bt, %C, %tasks) : ({ROWS}, {STRIDED}, {ROWS}, index) -> ()
     }} else {{
       scf.if %mcontig {{
         %Ac = memref.reinterpret_cast %base to offset: [%off], sizes: [%M, %K],
             strides: [1, %sk] : memref<f32> to {COLS}
-        func.call @blocks_cols(%Ac, %Bt, %C) : ({COLS}, {STRIDED}, {ROWS}) -> ()
+        func.call @blocks_cols(%Ac, %Bt, %C, %tasks) : ({COLS}, {STRIDED}, {ROWS}, index) -> ()
       }} else {{
         %copy = memref.alloc(%M, %K) {{alignment = 64 : i64}} : memref<?x?xf32>
         scf.for %i = %c0 to %M step %c1 {{
@@ -269,7 +275,7 @@ def gemm(target: str, variant: str) -> str:
           }}
         }}
         %Ar = memref.cast %copy : memref<?x?xf32> to {ROWS}
-        func.call @blocks_rows(%Ar, %Bt, %C) : ({ROWS}, {STRIDED}, {ROWS}) -> ()
+        func.call @blocks_rows(%Ar, %Bt, %C, %tasks) : ({ROWS}, {STRIDED}, {ROWS}, index) -> ()
         memref.dealloc %copy : memref<?x?xf32>
       }}
     }}
@@ -279,13 +285,15 @@ def gemm(target: str, variant: str) -> str:
 
 def module(target: str, variant: str) -> str:
     """One kernel per module: `st` and `mt` get different pipelines."""
-    body = pack(TILES[target][1]) + blocks(target, variant, "rows")
-    body += blocks(target, variant, "cols") + gemm(target, variant)
+    body = pack(TILES[target][1]) + blocks(target, "rows") + blocks(target, "cols")
+    body += gemm(target, variant)
+    if variant == "mt":
+        body += "\n  func.func private @omp_set_num_threads(i32)"
     return f"// Generated by lib/Kernels/gemm.py; do not edit.\nmodule {{{body}\n}}\n"
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in TILES or sys.argv[2] not in MAX_TASKS:
-        sys.exit(f"usage: gemm.py {{{'|'.join(TILES)}}} {{{'|'.join(MAX_TASKS)}}} OUT.mlir")
+    if len(sys.argv) != 4 or sys.argv[1] not in TILES or sys.argv[2] not in ("st", "mt"):
+        sys.exit(f"usage: gemm.py {{{'|'.join(TILES)}}} {{st|mt}} OUT.mlir")
     with open(sys.argv[3], "w") as out:
         out.write(module(sys.argv[1], sys.argv[2]))

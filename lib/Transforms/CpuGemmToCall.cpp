@@ -1,8 +1,8 @@
 //===- CpuGemmToCall.cpp - matmuls as calls of the precompiled kernel -----===//
 //
 // A bufferized f32 linalg.matmul becomes a call of libsf_kernels'
-// `sf_gemm_f32_<target>_<st|mt>(A, B, C)` (C += A . B; the fill before the
-// matmul zeroes C). Transposed operands become transposed views: the kernel
+// `sf_gemm_f32_<target>_<st|mt>(A, B, C, threads)` (C += A . B; the fill
+// before the matmul zeroes C). Transposed operands become transposed views: the kernel
 // packs any layout.
 //
 //===----------------------------------------------------------------------===//
@@ -76,7 +76,8 @@ struct SfCpuGemmToCallPass
     std::string name = "sf_gemm_f32_" + target + (threads > 1 ? "_mt" : "_st");
     auto type = FunctionType::get(
         ctx, {anyStrides(ctx, ShapedType::kDynamic),
-              anyStrides(ctx, ShapedType::kDynamic), anyStrides(ctx, 1)},
+              anyStrides(ctx, ShapedType::kDynamic), anyStrides(ctx, 1),
+              IndexType::get(ctx)},
         {});
     if (!module.lookupSymbol<func::FuncOp>(name)) {
       OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
@@ -103,7 +104,8 @@ struct SfCpuGemmToCallPass
                                  *transposedOf(maps[1], 2, 1),
                                  ShapedType::kDynamic);
       Value cm = asKernelOperand(b, loc, c, false, 1);
-      func::CallOp::create(b, loc, name, TypeRange{}, ValueRange{a, bm, cm});
+      Value team = arith::ConstantIndexOp::create(b, loc, std::max<int>(threads, 1));
+      func::CallOp::create(b, loc, name, TypeRange{}, ValueRange{a, bm, cm, team});
       op.erase();
     }
   }

@@ -48,13 +48,15 @@ constexpr const char *kToLLVM =
     "reconcile-unrealized-casts";
 
 // The precompiled kernels (lib/Kernels): helpers inlined, parallel loops
-// on the async runtime's workers (however many it has) when threaded.
+// as OpenMP parallel regions when threaded (see lib/Kernels/gemm.py).
 std::string kernelsToLLVM(int threads) {
   std::string text = "inline,symbol-dce,canonicalize,cse,";
   if (threads > 1)
-    text += std::string("async-parallel-for{min-task-size=1 num-workers=-1},") +
-            kAsyncLowering;
-  return text + kToLLVM;
+    text += "convert-scf-to-openmp,";
+  text += kToLLVM;
+  if (threads > 1)
+    text += ",convert-openmp-to-llvm,reconcile-unrealized-casts";
+  return text;
 }
 
 void addPipeline(OpPassManager &pm, std::string text) {
@@ -88,7 +90,7 @@ struct KernelPipelineOptions
     : public PassPipelineOptions<KernelPipelineOptions> {
   Option<int> threads{
       *this, "threads",
-      llvm::cl::desc("> 1: scf.parallel loops run on the async runtime"),
+      llvm::cl::desc("> 1: scf.parallel loops become OpenMP parallel regions"),
       llvm::cl::init(1)};
 };
 

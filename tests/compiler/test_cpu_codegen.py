@@ -151,7 +151,7 @@ def test_host_target_and_pipeline():
 
     from strataflow.compiler import native_libs
 
-    kernels = int(native_libs.kernels_usable(host.vector_target()))
+    kernels = int(native_libs.kernels_usable(host.vector_target(), 3))
     assert jit_pipeline(optimize=True) == (
         f"sf-lower-to-llvm{{optimize=1 target={host.vector_target()} threads=3 "
         f"kernels={kernels}}}"
@@ -229,7 +229,9 @@ def test_nested_parallel_loops_do_not_deadlock(tmp_path):
 
 
 @pytest.mark.parametrize("threads,extra", [(1, False), (2, True)])
-def test_threads_run_on_the_async_worker_pool(tmp_path, threads, extra):
+def test_threads_run_on_worker_threads(tmp_path, threads, extra):
+    # a 256^3 matmul: the OpenMP kernel with 2 threads (or the async runtime
+    # where OpenMP is missing), none with 1
     script = textwrap.dedent(f"""
         import os, sys
         sys.path.insert(0, {os.path.dirname(__file__)!r})
@@ -242,6 +244,8 @@ def test_threads_run_on_the_async_worker_pool(tmp_path, threads, extra):
         text, ref, shapes = K.matmul(256, 256, 256)
         with compiler.new_context():
             fn = compiler.compile_module(ir.Module.parse(text), "f")
+        from strataflow.compiler import cache
+        cache.wait_for_writes()  # the thread linking the cached .so
         before = len(os.listdir("/proc/self/task"))
         a, b = (np.ones(s, np.float32) for s in shapes)
         assert np.allclose(fn(a, b)[0], 256.0)

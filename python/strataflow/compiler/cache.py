@@ -62,7 +62,7 @@ def _build_fingerprint() -> str:
             parts.append(f"{dist}={metadata.version(dist)}")
         except metadata.PackageNotFoundError:
             parts.append(f"{dist}=dev")
-    for path in (_sfnative.__file__, native_libs.KERNELS):
+    for path in (_sfnative.__file__, native_libs.KERNELS, native_libs.KERNELS_OMP):
         try:
             stat = os.stat(path)
             parts.append(f"{os.path.basename(path)}={stat.st_size}:{stat.st_mtime_ns}")

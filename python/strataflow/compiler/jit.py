@@ -92,9 +92,10 @@ def jit_pipeline(optimize: bool | None = None) -> str:
     if not optimize:
         return pipeline_name("llvm")
     target = host.vector_target()
-    kernels = config.kernels_enabled() and native_libs.kernels_usable(target)
+    threads = _threads()
+    kernels = config.kernels_enabled() and native_libs.kernels_usable(target, threads)
     return pipeline_name(
-        "llvm", f"optimize=1 target={target} threads={_threads()} kernels={int(kernels)}"
+        "llvm", f"optimize=1 target={target} threads={threads} kernels={int(kernels)}"
     )
 
 
@@ -131,7 +132,7 @@ class SharedObjectEngine:
         native_libs.load_global(native_libs.runtime_lib("libmlir_c_runner_utils.so"))
         native_libs.load_global(native_libs.runtime_lib("libmlir_async_runtime.so"))
         if os.path.exists(native_libs.KERNELS):
-            native_libs.load_kernels()
+            native_libs.load_kernels()  # before the library that calls them
         self._library = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
 
     def raw_lookup(self, name: str) -> int:

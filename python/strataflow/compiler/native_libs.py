@@ -1,23 +1,29 @@
 """Native libraries that compiled code calls at run time: MLIR's runtime
-libraries (async runtime, C runner utils) and our precompiled kernels.
+libraries (async runtime, C runner utils), our precompiled kernels and the
+OpenMP runtime that the threaded kernels run on.
 
     >>> os.path.basename(runtime_lib("libmlir_async_runtime.so"))
     'libmlir_async_runtime.so'
 
-`libsf_kernels.so` is built with the package from lib/Kernels (MLIR compiled
-ahead of time): f32 matmuls call its GEMM instead of compiling one each
-(`sf-cpu-gemm-to-call`), which keeps a train step's compile short.
+`libsf_kernels.so` (one thread) and `libsf_kernels_omp.so` (OpenMP) are
+built with the package from lib/Kernels (MLIR compiled ahead of time): f32
+matmuls call their GEMM instead of compiling one each (`sf-cpu-gemm-to-call`),
+which keeps a train step's compile short. The OpenMP runtime is Intel's
+libiomp5 from the `intel-openmp` wheel (it implements the `__kmpc_*` ABI
+that MLIR's OpenMP lowering calls).
 """
 from __future__ import annotations
 
 import ctypes
 import functools
 import os
+from importlib import metadata
 
 from strataflow.compiler import host
 
-KERNELS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                       "libsf_kernels.so")
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KERNELS = os.path.join(_PACKAGE, "libsf_kernels.so")
+KERNELS_OMP = os.path.join(_PACKAGE, "libsf_kernels_omp.so")
 KERNEL_SYMBOLS = tuple(f"sf_gemm_f32_{isa}_{variant}"
                        for isa in ("avx2", "avx512") for variant in ("st", "mt"))
 
@@ -40,14 +46,38 @@ def load_global(path: str) -> ctypes.CDLL:
     return ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
 
 
-def kernels_usable(target: str) -> bool:
-    """Whether compiled code for vector ISA `target` may call the kernels:
-    the library was built and this CPU runs its `target` objects."""
-    return os.path.exists(KERNELS) and host.runs_kernels(target)
+@functools.lru_cache(maxsize=None)
+def openmp_runtime() -> str | None:
+    """The path of libiomp5.so from the `intel-openmp` wheel, or None."""
+    try:
+        files = metadata.files("intel-openmp") or []
+    except metadata.PackageNotFoundError:
+        return None
+    for f in files:
+        if f.name == "libiomp5.so" and os.path.exists(f.locate()):
+            return os.path.realpath(f.locate())
+    return None
+
+
+def kernels_usable(target: str, threads: int = 1) -> bool:
+    """Whether compiled code for vector ISA `target` may call the kernels on
+    `threads` threads: the libraries were built, this CPU runs their
+    `target` objects and, for more than one thread, the OpenMP runtime is
+    installed."""
+    if not (os.path.exists(KERNELS) and host.runs_kernels(target)):
+        return False
+    return threads <= 1 or (os.path.exists(KERNELS_OMP) and openmp_runtime() is not None)
 
 
 def load_kernels() -> None:
-    """Loads the kernels (and the async runtime, whose symbols the threaded
-    kernels resolve when loaded)."""
-    load_global(runtime_lib("libmlir_async_runtime.so"))
+    """Loads the kernels, and the threaded ones where OpenMP is installed
+    (after its runtime, whose symbols they resolve when loaded)."""
     load_global(KERNELS)
+    omp = openmp_runtime()
+    if omp is not None and os.path.exists(KERNELS_OMP):
+        # Threads spin 1 ms (not 200) after a parallel region before they
+        # sleep: enough for the next matmul of a step, short enough not to
+        # hold a core from the rest of the program (TF's advice for MKL too).
+        os.environ.setdefault("KMP_BLOCKTIME", "1")
+        load_global(omp)
+        load_global(KERNELS_OMP)

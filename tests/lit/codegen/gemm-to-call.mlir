@@ -2,8 +2,9 @@
 // RUN: sf-opt %s --sf-cpu-gemm-to-call="target=avx512 threads=2" | FileCheck %s --check-prefix=MT
 // RUN: not sf-opt %s --sf-cpu-gemm-to-call=target=sse 2>&1 | FileCheck %s --check-prefix=BAD
 
-// One declaration of the kernel; A . B with any strides, C row-contiguous.
-// CHECK: func.func private @sf_gemm_f32_avx2_st(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>)
+// One declaration of the kernel; A . B with any strides, C row-contiguous,
+// and the number of threads.
+// CHECK: func.func private @sf_gemm_f32_avx2_st(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>, index)
 // CHECK-NOT: func.func private @sf_gemm
 // MT: func.func private @sf_gemm_f32_avx512_mt(
 // BAD: unknown target 'sse'
@@ -12,10 +13,12 @@
 // CHECK: %[[A:.*]] = memref.cast %arg0 : memref<128x784xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
 // CHECK: %[[B:.*]] = memref.cast %arg1 : memref<784x256xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
 // CHECK: %[[C:.*]] = memref.cast %arg2 : memref<128x256xf32> to memref<?x?xf32, strided<[?, 1], offset: ?>>
-// CHECK: call @sf_gemm_f32_avx2_st(%[[A]], %[[B]], %[[C]])
+// CHECK: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK: call @sf_gemm_f32_avx2_st(%[[A]], %[[B]], %[[C]], %[[ONE]])
 // CHECK-NOT: linalg.matmul
 // MT-LABEL: func.func @plain
-// MT: call @sf_gemm_f32_avx512_mt
+// MT: %[[TWO:.*]] = arith.constant 2 : index
+// MT: call @sf_gemm_f32_avx512_mt(%{{.*}}, %{{.*}}, %{{.*}}, %[[TWO]])
 func.func @plain(%a: memref<128x784xf32>, %b: memref<784x256xf32>, %c: memref<128x256xf32>) {
   linalg.matmul ins(%a, %b : memref<128x784xf32>, memref<784x256xf32>) outs(%c : memref<128x256xf32>)
   return
