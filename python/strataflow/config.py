@@ -33,6 +33,18 @@ def optimizer_enabled() -> bool:
     return _optimizer
 
 
+def verify_each_pass() -> bool:
+    """Whether pass pipelines verify the IR after every pass
+    (`STRATAFLOW_VERIFY_EACH=1`; the test suite sets it). That finds a pass
+    that breaks the IR where it happens, and halves compile speed; without
+    it the IR is verified before and after the pipeline.
+
+    >>> verify_each_pass()   # doctest: +SKIP
+    False
+    """
+    return os.environ.get("STRATAFLOW_VERIFY_EACH", "0").strip() not in ("", "0")
+
+
 # STRATAFLOW_KERNELS=0 compiles every matmul inline instead of calling the
 # precompiled GEMM (libsf_kernels).
 _kernels = os.environ.get("STRATAFLOW_KERNELS", "1") not in ("", "0")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from mlir import ir
 from mlir.passmanager import PassManager
 
+from strataflow import config
 from strataflow.framework.errors import CompilationError
 
 STAGES = ("sf", "linalg", "loops", "llvm")
@@ -22,7 +23,8 @@ def run_pipeline(module: ir.Module, pipeline: str) -> None:
     """Runs a textual pass pipeline on `module` in place.
 
     MLIR diagnostics are collected and raised as one `CompilationError`
-    (with locations) instead of being printed to stderr.
+    (with locations) instead of being printed to stderr. The IR is verified
+    before and after (after every pass with `config.verify_each_pass()`).
     """
     ctx = module.context
     diagnostics: list[str] = []
@@ -33,9 +35,15 @@ def run_pipeline(module: ir.Module, pipeline: str) -> None:
         return True
 
     handle = ctx.attach_diagnostic_handler(handler)
+    verify_each = config.verify_each_pass()
     try:
         pm = PassManager.parse(f"builtin.module({pipeline})", context=ctx)
+        pm.enable_verifier(verify_each)
+        if not verify_each:
+            module.operation.verify()
         pm.run(module.operation)
+        if not verify_each:
+            module.operation.verify()
     except ir.MLIRError as e:
         details = "\n".join(diagnostics) or str(e)
         raise CompilationError(f"pipeline '{pipeline}' failed:\n{details}") from None
