@@ -27,7 +27,7 @@ import sys
 TILES = {"avx2": (6, 16), "avx512": (8, 32)}
 KC = 256  # K block: a KC x NR panel of B stays in L1 across an MC block
 UNROLL = 4  # k steps per iteration of the register tile's loop
-MG = 12  # MR panels per MC block (72 rows on AVX2): the A block stays in L2
+MG = 12  # MR rows x MG per MC block (72 rows on AVX2): its A rows stay in L2
 # Tasks per call: one per thread (the caller runs one; more, smaller tasks
 # measured slower), fewer when M*N*K >> TASK_WORK_SHIFT is smaller.
 TASK_WORK_SHIFT = 21
@@ -38,11 +38,12 @@ COLS = "memref<?x?xf32, strided<[1, ?], offset: ?>>"
 
 
 def pack(width: int) -> str:
-    """@pack_<width>(X, P, first, k0, kc): P[i][k][w] = X[(first + i)*width + w,
-    k0 + k] for the panels i of P, zero past X's rows. X is a rows x K view:
-    A, or B transposed. Three paths by X's run-time strides: rows contiguous
-    along k (read a width x 8 block, transpose in registers), columns
-    contiguous (one vector per k), anything else (element by element)."""
+    """@pack_<width>(X, P, first, count, k0, kc): P[i][k][w] =
+    X[(first + i)*width + w, k0 + k] for the `count` panels i, zero past X's
+    rows. X is B transposed (N x K). Three paths by X's run-time strides:
+    rows contiguous along k (read a width x 8 block, transpose in registers),
+    columns contiguous (one vector per k), anything else (element by
+    element)."""
     P = f"memref<?x?x{width}xf32>"
     head = f"""
   func.func private @pack_{width}(%X: {STRIDED}, %P: {P}, %first: index, %count: index,
