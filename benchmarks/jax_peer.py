@@ -20,10 +20,6 @@ except ImportError:  # the peer is optional
     jax = None
 
 
-def available() -> bool:
-    return jax is not None
-
-
 def _best_us(fn, number, repeat=5) -> float:
     fn()
     return min(timeit.repeat(fn, number=number, repeat=repeat)) / number * 1e6

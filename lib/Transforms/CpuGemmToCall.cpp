@@ -36,6 +36,14 @@ bool isF32Rank2(Value v) {
   return shaped && shaped.getRank() == 2 && shaped.getElementType().isF32();
 }
 
+bool hasContiguousRows(Value buffer) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(cast<MemRefType>(buffer.getType())
+                       .getStridesAndOffset(strides, offset)) &&
+         strides.back() == 1;
+}
+
 MemRefType anyStrides(MLIRContext *ctx, int64_t innerStride) {
   int64_t dyn = ShapedType::kDynamic;
   return MemRefType::get({dyn, dyn}, Float32Type::get(ctx),
@@ -65,9 +73,12 @@ struct SfCpuGemmToCallPass
                          << "' (expected avx512 or avx2)";
       return signalPassFailure();
     }
+    // The kernel stores rows of C as vectors: C's rows must be contiguous
+    // (other matmuls become loops: slower, still correct).
     SmallVector<linalg::MatmulOp> gemms;
     module.walk([&](linalg::MatmulOp op) {
-      if (op.hasPureBufferSemantics() && sf::isKernelGemm(op))
+      if (op.hasPureBufferSemantics() && sf::isKernelGemm(op) &&
+          hasContiguousRows(op.getDpsInitOperand(0)->get()))
         gemms.push_back(op);
     });
     if (gemms.empty())
@@ -87,13 +98,6 @@ struct SfCpuGemmToCallPass
     }
     for (linalg::MatmulOp op : gemms) {
       Value c = op.getDpsInitOperand(0)->get();
-      // The kernel stores rows of C as vectors: C's rows must be contiguous.
-      auto cType = cast<MemRefType>(c.getType());
-      SmallVector<int64_t> strides;
-      int64_t offset;
-      if (failed(cType.getStridesAndOffset(strides, offset)) ||
-          strides.back() != 1)
-        continue; // becomes loops: slower, still correct
       SmallVector<AffineMap> maps = op.getIndexingMapsArray();
       OpBuilder b(op);
       Location loc = op.getLoc();

@@ -13,7 +13,6 @@ array that the function updates in place.
 from __future__ import annotations
 
 import ctypes
-import functools
 import os
 from dataclasses import dataclass
 
@@ -99,18 +98,14 @@ def jit_pipeline(optimize: bool | None = None) -> str:
     )
 
 
-def _declares(llvm_module: ir.Module, *symbols: str) -> bool:
-    # a symbol table, not a walk of the ops: that would import the llvm
-    # dialect's Python op classes (30 ms) on a first compile
-    table = ir.SymbolTable(llvm_module.operation)
-    return any(s in table for s in symbols)
-
-
 def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     memref.keep_freed_memory()
-    if _declares(llvm_module, "mlirAsyncRuntimeExecute"):
+    # a symbol table, not a walk of the ops: that would import the llvm
+    # dialect's Python op classes (30 ms) on a first compile
+    declared = ir.SymbolTable(llvm_module.operation)
+    if "mlirAsyncRuntimeExecute" in declared:
         native_libs.load_global(native_libs.runtime_lib("libmlir_async_runtime.so"))
-    if _declares(llvm_module, *native_libs.KERNEL_SYMBOLS):
+    if any(symbol in declared for symbol in native_libs.KERNEL_SYMBOLS):
         native_libs.load_kernels()
     libs = [native_libs.runtime_lib("libmlir_c_runner_utils.so")]
     # position-independent, so that the object file links into a cached .so
