@@ -45,6 +45,30 @@ def SfShapeRefine : Pass<"sf-shape-refine", "ModuleOp"> {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def SfFuseElementwise : Pass<"sf-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg.generic chains, multi-use producers too";
+  let description = [{
+    Upstream `linalg-fuse-elementwise-ops` with one difference: a producer
+    with several users is also fused into an all-parallel consumer (of rank
+    > 0) when its other users come after that consumer and its body is
+    arithmetic only (no `math` op). Fused into each consumer in turn, such a
+    producer is recomputed in each loop nest instead of stored once, as
+    XLA's loop fusion duplicates cheap producers.
+    ```mlir
+    %a = linalg.generic ... ins(%x, %b) { arith.addf }       // x + b
+    %r = linalg.generic ... ins(%a) { arith.maximumf }       // relu(x + b)
+    %m = linalg.generic ... ins(%a, %g) { arith.cmpf ... }   // g * (x + b > 0)
+    // becomes
+    %r = linalg.generic ... ins(%x, %b) { arith.addf, arith.maximumf }
+    %m = linalg.generic ... ins(%x, %b, %g) { arith.addf, arith.cmpf ... }
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::affine::AffineDialect"
+  ];
+}
+
 def SfCpuTileAndVectorize : Pass<"sf-cpu-tile-and-vectorize", "::mlir::func::FuncOp"> {
   let summary = "Tile, fuse and vectorize tensor-level linalg for x86 CPUs";
   let description = [{

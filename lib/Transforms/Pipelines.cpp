@@ -14,7 +14,7 @@ using namespace mlir;
 namespace {
 // Tensor level: sf gone, elementwise chains fused into single generics.
 constexpr const char *kToLinalg =
-    "sf-decompose,sf-shape-refine,sf-to-linalg,canonicalize,cse,linalg-fuse-elementwise-ops,"
+    "sf-decompose,sf-shape-refine,sf-to-linalg,canonicalize,cse,sf-fuse-elementwise,"
     "func.func(sf-scalarize-zero-d),canonicalize,cse";
 
 // Loop level: bufferized, every public function returns buffers it owns.
@@ -29,12 +29,26 @@ constexpr const char *kBufferize =
 constexpr const char *kLinalgToLoops =
     "func.func(convert-linalg-to-loops),canonicalize,cse";
 
-// Outermost scf.forall loops become async tasks on the async runtime's
-// worker pool (libmlir_async_runtime.so); our forall iterations are already
-// big blocks, so every one may be a task (min-task-size=1).
-constexpr const char *kAsyncLowering =
-    "async-to-async-runtime,async-runtime-ref-counting,"
-    "async-runtime-ref-counting-opt,arith-expand,convert-async-to-llvm,";
+// Outermost scf.forall loops run on threads. With the async runtime
+// (libmlir_async_runtime.so) they become tasks on its worker pool; our
+// forall iterations are already big blocks, so every one may be a task
+// (min-task-size=1).
+std::string asyncParallel(int threads) {
+  return "async-parallel-for{min-task-size=1 num-workers=" +
+         std::to_string(threads) +
+         "},async-to-async-runtime,async-runtime-ref-counting,"
+         "async-runtime-ref-counting-opt,arith-expand,convert-async-to-llvm,";
+}
+// With OpenMP they become parallel regions on the same thread team as the
+// threaded GEMM kernel: one pool, whose threads spin briefly between
+// regions instead of sleeping (waking an async worker costs ~100 us, and
+// two pools on few cores preempt each other).
+// Forking a spinning team costs a few microseconds, not the ~100 us of
+// waking async workers, so smaller loop nests are worth splitting.
+constexpr int64_t kOpenMPMinWork = int64_t(1) << 18;
+std::string openmpParallel(int threads) {
+  return "convert-scf-to-openmp{num-threads=" + std::to_string(threads) + "},";
+}
 
 // LLVM dialect, ready for the ExecutionEngine. i1 buffers become i8 first
 // (the memref lowering aborts on i1 stores). expand-strided-metadata makes
@@ -46,6 +60,8 @@ constexpr const char *kToLLVM =
     "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
     "convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,"
     "reconcile-unrealized-casts";
+constexpr const char *kOpenMPToLLVM =
+    ",convert-openmp-to-llvm,reconcile-unrealized-casts";
 
 // The precompiled kernels (lib/Kernels): helpers inlined, parallel loops
 // as OpenMP parallel regions when threaded (see lib/Kernels/gemm.py).
@@ -54,9 +70,7 @@ std::string kernelsToLLVM(int threads) {
   if (threads > 1)
     text += "convert-scf-to-openmp,";
   text += kToLLVM;
-  if (threads > 1)
-    text += ",convert-openmp-to-llvm,reconcile-unrealized-casts";
-  return text;
+  return threads > 1 ? text + kOpenMPToLLVM : text;
 }
 
 void addPipeline(OpPassManager &pm, std::string text) {
@@ -79,6 +93,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "threads",
       llvm::cl::desc("Worker threads for outermost parallel loops (1: none)"),
       llvm::cl::init(1)};
+  Option<bool> openmp{
+      *this, "openmp",
+      llvm::cl::desc("Run parallel loops on OpenMP threads (libiomp5) "
+                     "instead of MLIR's async runtime"),
+      llvm::cl::init(false)};
   Option<bool> kernels{
       *this, "kernels",
       llvm::cl::desc("With optimize: f32 matmuls call the precompiled GEMM "
@@ -116,14 +135,17 @@ std::string toLLVM(const CpuPipelineOptions &options) {
   // before the vector lowering, which then lowers the unrolling.
   if (options.optimize)
     text += "convert-math-to-llvm,convert-math-to-libm,";
-  if (options.threads > 1) {
-    text += "func.func(sf-cpu-parallelize),";
-    text += "async-parallel-for{min-task-size=1 num-workers=" +
-            std::to_string(options.threads) + "}," + kAsyncLowering;
-  } else {
+  bool openmp = options.openmp && options.threads > 1;
+  if (openmp)
+    text += "func.func(sf-cpu-parallelize{min-parallel-work=" +
+            std::to_string(kOpenMPMinWork) + "})," +
+            openmpParallel(options.threads);
+  else if (options.threads > 1)
+    text += "func.func(sf-cpu-parallelize)," + asyncParallel(options.threads);
+  else
     text += "func.func(sf-cpu-parallelize{sequential=1}),";
-  }
-  return text + kToLLVM;
+  text += kToLLVM;
+  return openmp ? text + kOpenMPToLLVM : text;
 }
 } // namespace
 

@@ -152,9 +152,10 @@ def test_host_target_and_pipeline():
     from strataflow.compiler import native_libs
 
     kernels = int(native_libs.kernels_usable(host.vector_target(), 3))
+    openmp = " openmp=1" if native_libs.openmp_runtime() else ""
     assert jit_pipeline(optimize=True) == (
         f"sf-lower-to-llvm{{optimize=1 target={host.vector_target()} threads=3 "
-        f"kernels={kernels}}}"
+        f"kernels={kernels}{openmp}}}"
     )
     assert jit_pipeline(optimize=False) == "sf-lower-to-llvm"
 

@@ -84,8 +84,9 @@ def _threads() -> int:
 
 def jit_pipeline(optimize: bool | None = None) -> str:
     """The pipeline the JIT uses: the optimizing CPU schedule for this host's
-    vector ISA and the configured thread count, calling the precompiled
-    kernels where they run here (`optimize=False`: naive loops)."""
+    vector ISA and the configured thread count (on OpenMP threads where its
+    runtime is installed), calling the precompiled kernels where they run
+    here (`optimize=False`: naive loops)."""
     if optimize is None:
         optimize = config.optimizer_enabled()
     if not optimize:
@@ -93,8 +94,11 @@ def jit_pipeline(optimize: bool | None = None) -> str:
     target = host.vector_target()
     threads = _threads()
     kernels = config.kernels_enabled() and native_libs.kernels_usable(target, threads)
+    # loaded now: the OpenMP calls appear only in the translation to LLVM IR
+    openmp = threads > 1 and native_libs.load_openmp()
     return pipeline_name(
         "llvm", f"optimize=1 target={target} threads={threads} kernels={int(kernels)}"
+        + (" openmp=1" if openmp else "")
     )
 
 
@@ -126,8 +130,10 @@ class SharedObjectEngine:
         # the library resolves their symbols at dlopen
         native_libs.load_global(native_libs.runtime_lib("libmlir_c_runner_utils.so"))
         native_libs.load_global(native_libs.runtime_lib("libmlir_async_runtime.so"))
+        # before the library that calls them
         if os.path.exists(native_libs.KERNELS):
-            native_libs.load_kernels()  # before the library that calls them
+            native_libs.load_kernels()
+        native_libs.load_openmp()
         self._library = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
 
     def raw_lookup(self, name: str) -> int:

@@ -69,15 +69,22 @@ def kernels_usable(target: str, threads: int = 1) -> bool:
     return threads <= 1 or (os.path.exists(KERNELS_OMP) and openmp_runtime() is not None)
 
 
+def load_openmp() -> bool:
+    """Loads the OpenMP runtime where it is installed; whether it is."""
+    omp = openmp_runtime()
+    if omp is None:
+        return False
+    # Threads spin 1 ms (not 200) after a parallel region before they
+    # sleep: enough for the next loop or matmul of a step, short enough not
+    # to hold a core from the rest of the program (TF's advice for MKL too).
+    os.environ.setdefault("KMP_BLOCKTIME", "1")
+    load_global(omp)
+    return True
+
+
 def load_kernels() -> None:
     """Loads the kernels, and the threaded ones where OpenMP is installed
     (after its runtime, whose symbols they resolve when loaded)."""
     load_global(KERNELS)
-    omp = openmp_runtime()
-    if omp is not None and os.path.exists(KERNELS_OMP):
-        # Threads spin 1 ms (not 200) after a parallel region before they
-        # sleep: enough for the next matmul of a step, short enough not to
-        # hold a core from the rest of the program (TF's advice for MKL too).
-        os.environ.setdefault("KMP_BLOCKTIME", "1")
-        load_global(omp)
+    if os.path.exists(KERNELS_OMP) and load_openmp():
         load_global(KERNELS_OMP)
