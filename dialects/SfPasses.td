@@ -45,6 +45,33 @@ def SfShapeRefine : Pass<"sf-shape-refine", "ModuleOp"> {
   let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
+def SfPromoteVariables : Pass<"sf-promote-variables", "ModuleOp"> {
+  let summary = "Turn variable arguments into values and returned new values";
+  let description = [{
+    For each function whose reads and assigns of `!sf.variable` arguments
+    all sit in its body's top-level block: the arguments become read-only
+    tensors, each read the value last assigned before it (or the argument),
+    each `assign_add`/`assign_sub` an `sf.add`/`sf.sub`, and the final
+    values of the written variables are appended to the results, in
+    argument order. `sf.returns_variables` lists their argument numbers;
+    the caller rebinds those variables to the extra results. Functions with
+    state ops in nested regions are left as they are (updated in place).
+    ```mlir
+    func.func @step(%v: !sf.variable<tensor<2xf32>>, %g: tensor<2xf32>) -> tensor<2xf32> {
+      %w = sf.read %v : !sf.variable<tensor<2xf32>>
+      sf.assign_sub %v, %g : !sf.variable<tensor<2xf32>>
+      return %w : tensor<2xf32>
+    }
+    // becomes
+    func.func @step(%v: tensor<2xf32>, %g: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>)
+        attributes {sf.returns_variables = array<i64: 0>} {
+      %0 = sf.sub %v, %g : tensor<2xf32>
+      return %v, %0 : tensor<2xf32>, tensor<2xf32>
+    }
+    ```
+  }];
+}
+
 def SfFuseElementwise : Pass<"sf-fuse-elementwise"> {
   let summary = "Fuse elementwise linalg.generic chains, multi-use producers too";
   let description = [{

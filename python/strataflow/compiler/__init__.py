@@ -8,9 +8,9 @@
 """
 from strataflow.compiler.context import new_context
 from strataflow.compiler.jit import CompiledFunction, compile_module, numpy_dtype
-from strataflow.compiler.pipeline import STAGES, lower, run_pipeline
+from strataflow.compiler.pipeline import STAGES, lower, promote_variables, run_pipeline
 
 __all__ = [
     "CompiledFunction", "STAGES", "compile_module", "lower", "new_context",
-    "numpy_dtype", "run_pipeline",
+    "numpy_dtype", "promote_variables", "run_pipeline",
 ]

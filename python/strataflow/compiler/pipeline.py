@@ -73,3 +73,18 @@ def lower(module: ir.Module, stage: str, options: str = "") -> ir.Module:
     if stage != "sf":
         run_pipeline(copy, pipeline_name(stage, options))
     return copy
+
+
+def promote_variables(module: ir.Module, name: str) -> tuple[ir.Module, list[int] | None]:
+    """A copy of `module` whose function `name` takes its variables as values
+    and returns the new values of those it writes (`sf-promote-variables`),
+    and those variables' argument numbers; None instead when the function
+    keeps updating them in place (state ops in nested regions), or has none.
+    """
+    copy = ir.Module.parse(str(module), context=module.context)
+    run_pipeline(copy, "sf-promote-variables")
+    for op in copy.body.operations:
+        if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
+            if "sf.returns_variables" in op.attributes:
+                return copy, list(ir.DenseI64ArrayAttr(op.attributes["sf.returns_variables"]))
+    return copy, None

@@ -115,26 +115,35 @@ class ConcreteFunction:
         from strataflow.staging.executor import Executor
 
         graph = self.graph
+        state = graph.variable_inputs + self._captures
         with graph.ctx:
+            module, returned = (compiler.promote_variables(graph.module, graph.name)
+                                if graph.variable_inputs or graph.captured_variables
+                                else (graph.module, None))
             try:
-                compiled = compiler.compile_module(graph.module, graph.name)
+                compiled = compiler.compile_module(module, graph.name)
             except CompilationError as e:
                 # The optimizing schedule rejected it: run the reference
                 # lowering (naive loops) rather than fail the call, and say so.
                 try:
-                    compiled = compiler.compile_module(graph.module, graph.name, optimize=False)
+                    compiled = compiler.compile_module(module, graph.name, optimize=False)
                 except CompilationError:
                     raise e from None
                 warnings.warn(f"{graph.name}: the optimizing CPU pipeline failed, using naive "
                               f"loops:\n{e}", CompilerFallbackWarning, stacklevel=4)
-        state = graph.variable_inputs + self._captures
         inputs = [(s.dtype._np, s.shape.dims) for s in self._input_specs]
         inputs += [(x.dtype, x.shape) if x.__class__ is np.ndarray else (x.dtype._np, x.shape.dims)
                    for x in state]
         n = len(self._input_specs)
-        written = [n + j for j, x in enumerate(state) if id(x) in self._written]
-        self._written_state = [j for j, x in enumerate(state) if id(x) in self._written]
         outputs = [(t.dtype._np, t.shape.dims) for t in graph.outputs]
+        self._n_outputs = len(outputs)
+        if returned is None:  # updated in place
+            self._written_state = [j for j, x in enumerate(state) if id(x) in self._written]
+            written = [n + j for j in self._written_state]
+        else:  # new values returned after the outputs
+            self._written_state = [i - n for i in returned]
+            outputs += [inputs[i] for i in returned]
+            written = []
         self._compiled = Executor(compiled, inputs, outputs, written)
         self._simple = self._single and self._compiled.simple and not state
         return self._compiled
@@ -162,6 +171,8 @@ class ConcreteFunction:
             state = [v.handle for v in variables] + self._captures
             arrays += [x if x.__class__ is np.ndarray else x.array for x in state]
             results, new_values = executor(arrays)
+            if not self._compiled._written:
+                results, new_values = results[:self._n_outputs], results[self._n_outputs:]
             for j, value in zip(self._written_state, new_values):
                 state[j].array = value  # rebind: earlier reads keep their arrays
         else:
