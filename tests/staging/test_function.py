@@ -301,6 +301,60 @@ def test_variables_as_arguments():
     assert bump.experimental_get_tracing_count() == 1
 
 
+@pytest.mark.parametrize("n", [3, 5000])  # persistent small buffers / arrays by pointer
+def test_variables_become_values_and_new_values_are_returned(n):
+    from strataflow import compiler
+
+    w = sf.Variable(np.arange(n, dtype=np.float32))
+    u = sf.Variable(np.zeros(n, np.float32))
+
+    @sf.function
+    def step(g):
+        old = w.read_value()
+        w.assign_sub(g)
+        mid = w.read_value()
+        w.assign_add(mid * 2.0)  # w = 3 (w0 - g)
+        u.assign(mid)             # returned twice: as u's value and as an output
+        return old, mid, w.read_value()
+
+    w0 = w.numpy().copy()
+    before = w.read_value()
+    g = np.full(n, 0.5, np.float32)
+    old, mid, new = step(c(g))
+    np.testing.assert_array_equal(old.numpy(), w0)
+    np.testing.assert_array_equal(mid.numpy(), w0 - g)
+    np.testing.assert_array_equal(new.numpy(), 3 * (w0 - g))
+    np.testing.assert_array_equal(w.numpy(), 3 * (w0 - g))
+    np.testing.assert_array_equal(u.numpy(), w0 - g)
+    np.testing.assert_array_equal(before.numpy(), w0)  # earlier reads keep their values
+    step(c(g))
+    np.testing.assert_array_equal(w.numpy(), 3 * (3 * (w0 - g) - g))
+    np.testing.assert_array_equal(mid.numpy(), w0 - g)  # results are not overwritten
+    cf = step.get_concrete_function(c(g))
+    with cf.graph.ctx:
+        module, returned = compiler.promote_variables(cf.graph.module, cf.name)
+    assert returned == [1, 2] and "!sf.variable" not in str(module)
+
+
+def test_variables_assigned_in_a_staged_branch_are_updated_in_place():
+    from strataflow import compiler
+
+    v = sf.Variable(np.ones(4, np.float32))
+
+    @sf.function
+    def f(x):
+        if sf.reduce_sum(x) > 0:
+            v.assign_add(x)
+        return v.read_value()
+
+    np.testing.assert_array_equal(f(c(np.ones(4, np.float32))).numpy(), [2, 2, 2, 2])
+    np.testing.assert_array_equal(f(c(-np.ones(4, np.float32))).numpy(), [2, 2, 2, 2])
+    np.testing.assert_array_equal(v.numpy(), [2, 2, 2, 2])
+    cf = f.get_concrete_function(c(np.ones(4, np.float32)))
+    with cf.graph.ctx:
+        assert compiler.promote_variables(cf.graph.module, cf.name)[1] is None
+
+
 def test_rebinding_a_captured_variable_retraces():
     global _V
     _V = sf.Variable(1.0)
