@@ -142,13 +142,14 @@ def SfCpuTileAndVectorize : Pass<"sf-cpu-tile-and-vectorize", "::mlir::func::Fun
            "Vector ISA to generate for: avx512 or avx2">,
     Option<"libraryGemm", "library-gemm", "bool", /*default=*/"false",
            "Leave the matmuls that sf-cpu-gemm-to-call makes kernel calls "
-           "untouched">,
+           "untouched; each gets its own zero fill (a fresh buffer), which "
+           "that pass folds into the call">,
   ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
     "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect",
     "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
-    "::mlir::math::MathDialect"
+    "::mlir::math::MathDialect", "::mlir::bufferization::BufferizationDialect"
   ];
 }
 

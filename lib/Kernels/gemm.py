@@ -2,8 +2,9 @@
 
     python gemm.py avx2 mt gemm_avx2_mt.mlir
 
-`sf_gemm_f32_<target>_<variant>(A, B, C, threads)` computes C += A . B for
-any strides of A (M x K) and B (K x N) and a row-contiguous C, on one
+`sf_gemm_f32_<target>_<variant>(A, B, C, threads, beta)` computes
+C = A . B + beta C (beta 0 or 1; with 0, C is only written) for any strides
+of A (M x K) and B (K x N) and a row-contiguous C, on one
 thread (`st`) or on `threads` OpenMP threads (`mt`). OpenMP, not the MLIR
 async runtime: its workers sleep between calls, and waking one cost about
 100 us per matmul here (a 128x256x256 matmul took as long on two threads as
@@ -145,7 +146,8 @@ def blocks(target: str, layout: str) -> str:
     # row numbers of the tile and offsets of the unrolled k steps
     indices = "\n".join(f"    %idx{n} = arith.constant {n} : index" for n in range(max(mr, UNROLL)))
     return f"""
-  func.func private @blocks_{layout}(%A: {A}, %Bt: {STRIDED}, %C: {ROWS}, %max_tasks: index) {{
+  func.func private @blocks_{layout}(%A: {A}, %Bt: {STRIDED}, %C: {ROWS}, %max_tasks: index,
+                                      %overwrite: i1) {{
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
     %mr = arith.constant {mr} : index
@@ -213,7 +215,16 @@ def blocks(target: str, layout: str) -> str:
               %is_edge = arith.cmpi uge, %row, %whole_rows : index
               %in_place = memref.subview %A[%row, %k0] [%mr, %kc] [1, 1] : {A} to {A}
               %Av = arith.select %is_edge, %edge_view, %in_place : {A}
-              %acc0 = vector.transfer_read %C[%row, %col], %zero : {ROWS}, {tile}
+              // C's old value, unless beta = 0 and this is the first K block
+              %first = arith.cmpi eq, %k0, %c0 : index
+              %fresh = arith.andi %first, %overwrite : i1
+              %acc0 = scf.if %fresh -> ({tile}) {{
+                %zeros = arith.constant dense<0.0> : {tile}
+                scf.yield %zeros : {tile}
+              }} else {{
+                %old = vector.transfer_read %C[%row, %col], %zero : {ROWS}, {tile}
+                scf.yield %old : {tile}
+              }}
               %accu = scf.for %k = %c0 to %kc_unrolled step %unroll
                   iter_args(%acc_in = %acc0) -> ({tile}) {{
 {unrolled_body}
@@ -249,24 +260,39 @@ def gemm(target: str, variant: str) -> str:
         set_threads = "    %tasks = arith.constant 1 : index"
     return f"""
   func.func @sf_gemm_f32_{target}_{variant}(%A: {STRIDED}, %B: {STRIDED}, %C: {ROWS},
-                                             %threads: index) {{
+                                             %threads: index, %beta: index) {{
     %c0 = arith.constant 0 : index
     %c1 = arith.constant 1 : index
 {set_threads}
     %base, %off, %M, %K, %sm, %sk = memref.extract_strided_metadata %A
         : {STRIDED} -> memref<f32>, index, index, index, index, index
+    // beta = 0: C = A B, C is not read (no zero fill needed before)
+    %overwrite = arith.cmpi eq, %beta, %c0 : index
+    %k_empty = arith.cmpi eq, %K, %c0 : index
+    %zero_c = arith.andi %overwrite, %k_empty : i1
+    scf.if %zero_c {{  // no K block writes C
+      %zero = arith.constant 0.0 : f32
+      %N = memref.dim %C, %c1 : {ROWS}
+      scf.for %i = %c0 to %M step %c1 {{
+        scf.for %j = %c0 to %N step %c1 {{
+          memref.store %zero, %C[%i, %j] : {ROWS}
+        }}
+      }}
+    }}
     %Bt = memref.transpose %B (d0, d1) -> (d1, d0) : {STRIDED} to {STRIDED}
     %kcontig = arith.cmpi eq, %sk, %c1 : index
     %mcontig = arith.cmpi eq, %sm, %c1 : index
     scf.if %kcontig {{
       %Ar = memref.reinterpret_cast %base to offset: [%off], sizes: [%M, %K],
           strides: [%sm, 1] : memref<f32> to {ROWS}
-      func.call @blocks_rows(%Ar, %Bt, %C, %tasks) : ({ROWS}, {STRIDED}, {ROWS}, index) -> ()
+      func.call @blocks_rows(%Ar, %Bt, %C, %tasks, %overwrite)
+          : ({ROWS}, {STRIDED}, {ROWS}, index, i1) -> ()
     }} else {{
       scf.if %mcontig {{
         %Ac = memref.reinterpret_cast %base to offset: [%off], sizes: [%M, %K],
             strides: [1, %sk] : memref<f32> to {COLS}
-        func.call @blocks_cols(%Ac, %Bt, %C, %tasks) : ({COLS}, {STRIDED}, {ROWS}, index) -> ()
+        func.call @blocks_cols(%Ac, %Bt, %C, %tasks, %overwrite)
+            : ({COLS}, {STRIDED}, {ROWS}, index, i1) -> ()
       }} else {{
         %copy = memref.alloc(%M, %K) {{alignment = 64 : i64}} : memref<?x?xf32>
         scf.for %i = %c0 to %M step %c1 {{
@@ -276,7 +302,8 @@ def gemm(target: str, variant: str) -> str:
           }}
         }}
         %Ar = memref.cast %copy : memref<?x?xf32> to {ROWS}
-        func.call @blocks_rows(%Ar, %Bt, %C, %tasks) : ({ROWS}, {STRIDED}, {ROWS}, index) -> ()
+        func.call @blocks_rows(%Ar, %Bt, %C, %tasks, %overwrite)
+          : ({ROWS}, {STRIDED}, {ROWS}, index, i1) -> ()
         memref.dealloc %copy : memref<?x?xf32>
       }}
     }}

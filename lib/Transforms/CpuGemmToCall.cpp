@@ -1,13 +1,18 @@
 //===- CpuGemmToCall.cpp - matmuls as calls of the precompiled kernel -----===//
 //
 // A bufferized f32 linalg.matmul becomes a call of libsf_kernels'
-// `sf_gemm_f32_<target>_<st|mt>(A, B, C, threads)` (C += A . B; the fill
-// before the matmul zeroes C). Transposed operands become transposed views: the kernel
-// packs any layout.
+// `sf_gemm_f32_<target>_<st|mt>(A, B, C, threads, beta)` (C = A . B +
+// beta C). A zero fill of C right before the matmul (each kernel matmul
+// gets its own, see sf-cpu-tile-and-vectorize) folds into beta = 0: C is
+// written once instead of zeroed, read and written. Transposed operands
+// become transposed views: the kernel packs any layout.
 //
 //===----------------------------------------------------------------------===//
 #include "strataflow/CpuKernels.h"
 #include "strataflow/SfPasses.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::sf {
 #define GEN_PASS_DEF_SFCPUGEMMTOCALL
@@ -29,6 +34,23 @@ std::optional<bool> transposedOf(AffineMap map, unsigned a, unsigned b) {
   if (map.getDimPosition(0) == b && map.getDimPosition(1) == a)
     return true;
   return std::nullopt;
+}
+
+/// The zero fill of `c` before `op` with nothing but allocations and ops
+/// without memory effects in between, if there is one.
+linalg::FillOp zeroFillBefore(Operation *op, Value c) {
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
+      bool zeroesC = fill.hasPureBufferSemantics() &&
+                     fill.getDpsInitOperand(0)->get() == c &&
+                     matchPattern(fill.getDpsInputOperand(0)->get(),
+                                  m_AnyZeroFloat());
+      return zeroesC ? fill : linalg::FillOp();
+    }
+    if (!isMemoryEffectFree(prev) && !isa<memref::AllocOp>(prev))
+      return {};
+  }
+  return {};
 }
 
 bool isF32Rank2(Value v) {
@@ -88,7 +110,7 @@ struct SfCpuGemmToCallPass
     auto type = FunctionType::get(
         ctx, {anyStrides(ctx, ShapedType::kDynamic),
               anyStrides(ctx, ShapedType::kDynamic), anyStrides(ctx, 1),
-              IndexType::get(ctx)},
+              IndexType::get(ctx), IndexType::get(ctx)},
         {});
     if (!module.lookupSymbol<func::FuncOp>(name)) {
       OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
@@ -109,8 +131,13 @@ struct SfCpuGemmToCallPass
                                  ShapedType::kDynamic);
       Value cm = asKernelOperand(b, loc, c, false, 1);
       Value team = arith::ConstantIndexOp::create(b, loc, std::max<int>(threads, 1));
-      func::CallOp::create(b, loc, name, TypeRange{}, ValueRange{a, bm, cm, team});
+      linalg::FillOp fill = zeroFillBefore(op, c);
+      Value beta = arith::ConstantIndexOp::create(b, loc, fill ? 0 : 1);
+      func::CallOp::create(b, loc, name, TypeRange{},
+                           ValueRange{a, bm, cm, team, beta});
       op.erase();
+      if (fill)
+        fill.erase();
     }
   }
 };

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
@@ -428,6 +429,32 @@ void peelMarkedLoops(RewriterBase &rewriter, func::FuncOp func) {
 
 /// An op whose iteration space has a zero-size dim computes nothing: its
 /// results are its inits. (Tiling such an op trips an assertion upstream.)
+constexpr StringLiteral kKernelFillMarker = "sf.kernel_fill";
+
+/// Gives a kernel matmul whose output starts as zeros a zero fill of its own
+/// fresh buffer, right before it, which sf-cpu-gemm-to-call folds into the
+/// call (beta = 0). Shared fills (CSE merges equal ones; alloc_tensor is
+/// never merged) would bufferize to one zeroed buffer copied into each
+/// output.
+void ownZeroFill(RewriterBase &rewriter, linalg::MatmulOp op) {
+  OpOperand *init = op.getDpsInitOperand(0);
+  auto fill = init->get().getDefiningOp<linalg::FillOp>();
+  if (!fill || !matchPattern(fill.getDpsInputOperand(0)->get(), m_AnyZeroFloat()))
+    return;
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  auto type = cast<RankedTensorType>(init->get().getType());
+  SmallVector<Value> sizes;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (type.isDynamicDim(i))
+      sizes.push_back(tensor::DimOp::create(rewriter, loc, init->get(), i));
+  Value buffer = bufferization::AllocTensorOp::create(rewriter, loc, type, sizes);
+  auto own = linalg::FillOp::create(rewriter, loc,
+                                    fill.getDpsInputOperand(0)->get(), buffer);
+  own->setAttr(kKernelFillMarker, rewriter.getUnitAttr());
+  rewriter.modifyOpInPlace(op, [&] { init->set(own.getResult(0)); });
+}
+
 void dropEmptyOps(RewriterBase &rewriter, func::FuncOp func) {
   SmallVector<linalg::LinalgOp> empty;
   func.walk([&](linalg::LinalgOp op) {
@@ -641,9 +668,16 @@ struct SfCpuTileAndVectorizePass
     }
     IRRewriter rewriter(&getContext());
     dropEmptyOps(rewriter, func);
-    // Ops that become calls of precompiled kernels after bufferization.
+    if (libraryGemm)
+      func.walk([&](linalg::MatmulOp op) {
+        if (sf::isKernelGemm(op))
+          ownZeroFill(rewriter, op);
+      });
+    // Ops that become calls of precompiled kernels after bufferization,
+    // and the zero fills of their outputs, which fold into those calls.
     auto isKernelOp = [&](linalg::LinalgOp op) {
-      return libraryGemm && sf::isKernelGemm(op);
+      return libraryGemm &&
+             (sf::isKernelGemm(op) || op->hasAttr(kKernelFillMarker));
     };
 
     // 0. Matmuls read their right operand packed into register-tile columns.

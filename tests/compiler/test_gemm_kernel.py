@@ -6,6 +6,7 @@ packing path; shapes cover whole register tiles (6x16 AVX2) and not,
 primes, size 1, K split into several blocks, one and two threads.
 """
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -76,6 +77,32 @@ def test_layouts_dynamic_every_edge(transpose_a, transpose_b, threads):
         got = fn(a, b)[0]
         assert got.shape == (m, n)
         assert_matmul_close(got, ref(a.astype(np.float64), b.astype(np.float64)), k)
+
+
+ACCUMULATE = """
+func.func @f(%a: tensor<?x?xf32>, %b: tensor<?x?xf32>, %c: tensor<?x?xf32>) -> tensor<?x?xf32> {
+  %r = linalg.matmul ins(%a, %b : tensor<?x?xf32>, tensor<?x?xf32>)
+                     outs(%c : tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %r : tensor<?x?xf32>
+}"""
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_beta_zero_and_one(threads):
+    # A matmul into zeros is a call with beta = 0 (C only written); into
+    # another value, beta = 1 (C += A B), C's old value read once per tile.
+    zero_init = K.matmul_layouts(0, 0, 0, False, False, dynamic=True)[0]
+    assert re.search(r"call @sf_gemm\w*\(.*, %c0\)", lowered_loops(zero_init, f"optimize=1 target={TARGET}"))
+    fn = compile_f(ACCUMULATE, threads)
+    rng = np.random.default_rng(11)
+    for m, n, k in [(1, 1, 1), (7, 17, 13), (61, 40, 600)]:
+        a, b, c = (rng.standard_normal(s).astype(np.float32) for s in [(m, k), (k, n), (m, n)])
+        got = fn(a, b, c)[0]
+        assert_matmul_close(got, c + a.astype(np.float64) @ b.astype(np.float64), k)
+        np.testing.assert_array_equal(c, fn(a[:, :0], b[:0], c)[0])  # K = 0: C unchanged
+    zeros = compile_f(zero_init, threads)
+    np.testing.assert_array_equal(zeros(np.ones((5, 0), np.float32), np.ones((0, 3), np.float32))[0],
+                                  np.zeros((5, 3)))  # K = 0, beta = 0: the kernel zeroes C
 
 
 STRIDED = """

@@ -3,8 +3,8 @@
 // RUN: not sf-opt %s --sf-cpu-gemm-to-call=target=sse 2>&1 | FileCheck %s --check-prefix=BAD
 
 // One declaration of the kernel; A . B with any strides, C row-contiguous,
-// and the number of threads.
-// CHECK: func.func private @sf_gemm_f32_avx2_st(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>, index)
+// the number of threads and beta (C = A . B + beta C).
+// CHECK: func.func private @sf_gemm_f32_avx2_st(memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, ?], offset: ?>>, memref<?x?xf32, strided<[?, 1], offset: ?>>, index, index)
 // CHECK-NOT: func.func private @sf_gemm
 // MT: func.func private @sf_gemm_f32_avx512_mt(
 // BAD: unknown target 'sse'
@@ -14,12 +14,52 @@
 // CHECK: %[[B:.*]] = memref.cast %arg1 : memref<784x256xf32> to memref<?x?xf32, strided<[?, ?], offset: ?>>
 // CHECK: %[[C:.*]] = memref.cast %arg2 : memref<128x256xf32> to memref<?x?xf32, strided<[?, 1], offset: ?>>
 // CHECK: %[[ONE:.*]] = arith.constant 1 : index
-// CHECK: call @sf_gemm_f32_avx2_st(%[[A]], %[[B]], %[[C]], %[[ONE]])
+// CHECK: %[[BETA:.*]] = arith.constant 1 : index
+// CHECK: call @sf_gemm_f32_avx2_st(%[[A]], %[[B]], %[[C]], %[[ONE]], %[[BETA]])
 // CHECK-NOT: linalg.matmul
 // MT-LABEL: func.func @plain
 // MT: %[[TWO:.*]] = arith.constant 2 : index
-// MT: call @sf_gemm_f32_avx512_mt(%{{.*}}, %{{.*}}, %{{.*}}, %[[TWO]])
+// MT: call @sf_gemm_f32_avx512_mt(%{{.*}}, %{{.*}}, %{{.*}}, %[[TWO]], %{{.*}})
 func.func @plain(%a: memref<128x784xf32>, %b: memref<784x256xf32>, %c: memref<128x256xf32>) {
+  linalg.matmul ins(%a, %b : memref<128x784xf32>, memref<784x256xf32>) outs(%c : memref<128x256xf32>)
+  return
+}
+
+// A zero fill of C just before (allocations and pure ops may sit between)
+// folds into beta = 0; a fill of another buffer, or anything that may
+// touch memory in between, does not.
+// CHECK-LABEL: func.func @zero_filled
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK: call @sf_gemm_f32_avx2_st(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %[[ZERO]])
+// CHECK: memref.dealloc
+// CHECK-LABEL: func.func @not_zero_filled
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%arg2
+// CHECK: %[[TEAM:.*]] = arith.constant 1 : index
+// CHECK: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK: call @sf_gemm_f32_avx2_st(%{{.*}}, %{{.*}}, %{{.*}}, %[[TEAM]], %[[ONE]])
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%arg2
+// CHECK: memref.store
+// CHECK: %[[TEAM2:.*]] = arith.constant 1 : index
+// CHECK: %[[ONE2:.*]] = arith.constant 1 : index
+// CHECK: call @sf_gemm_f32_avx2_st(%{{.*}}, %{{.*}}, %{{.*}}, %[[TEAM2]], %[[ONE2]])
+func.func @zero_filled(%a: memref<128x784xf32>, %b: memref<784x256xf32>) -> memref<128x256xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<128x256xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<128x256xf32>)
+  %other = memref.alloc() : memref<4xf32>
+  linalg.matmul ins(%a, %b : memref<128x784xf32>, memref<784x256xf32>) outs(%c : memref<128x256xf32>)
+  memref.dealloc %other : memref<4xf32>
+  return %c : memref<128x256xf32>
+}
+func.func @not_zero_filled(%a: memref<128x784xf32>, %b: memref<784x256xf32>, %c: memref<128x256xf32>) {
+  %one = arith.constant 1.0 : f32
+  %zero = arith.constant 0.0 : f32
+  %i = arith.constant 0 : index
+  linalg.fill ins(%one : f32) outs(%c : memref<128x256xf32>)
+  linalg.matmul ins(%a, %b : memref<128x784xf32>, memref<784x256xf32>) outs(%c : memref<128x256xf32>)
+  linalg.fill ins(%zero : f32) outs(%c : memref<128x256xf32>)
+  memref.store %one, %c[%i, %i] : memref<128x256xf32>
   linalg.matmul ins(%a, %b : memref<128x784xf32>, memref<784x256xf32>) outs(%c : memref<128x256xf32>)
   return
 }
