@@ -73,7 +73,8 @@ def ten_ops_first_call_ms(fn, a: np.ndarray) -> float | None:
 
 
 def mlp_step(params, x, y, lr):
-    """(first step ms, steps/s) of the MLP SGD step, or None without JAX."""
+    """(first step ms, run) of the MLP SGD step, or None without JAX:
+    `run(steps)` takes that many steps and returns steps/s."""
     if jax is None:
         return None
 
@@ -96,9 +97,13 @@ def mlp_step(params, x, y, lr):
     ps, loss = step(ps, xj, yj)
     loss.block_until_ready()
     first_ms = (time.perf_counter() - t0) * 1e3
-    steps = 300
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        ps, loss = step(ps, xj, yj)
-    loss.block_until_ready()
-    return first_ms, steps / (time.perf_counter() - t0)
+    state = [ps]
+
+    def run(steps: int) -> float:
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            state[0], loss = step(state[0], xj, yj)
+        loss.block_until_ready()
+        return steps / (time.perf_counter() - t0)
+
+    return first_ms, run
