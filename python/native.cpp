@@ -11,6 +11,11 @@
 #include "mlir-c/Bindings/Python/Interop.h"
 
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <string>
+#include <vector>
 
 namespace nb = nanobind;
 
@@ -29,5 +34,38 @@ NB_MODULE(_sfnative, m) {
       nb::arg("registry"), "Adds the sf dialect to a DialectRegistry.");
   m.def("register_passes", &sfRegisterPassesAndPipelines,
         "Registers sf passes and pipelines (idempotent).");
+  m.def(
+      "create_engine",
+      [](nb::object module, int optLevel, std::vector<std::string> sharedLibs,
+         std::string symbol) {
+        MlirModule raw = mlirPythonCapsuleToModule(
+            module.attr(MLIR_PYTHON_CAPI_PTR_ATTR).ptr());
+        if (mlirModuleIsNull(raw))
+          throw nb::type_error("expected an mlir.ir.Module");
+        std::vector<MlirStringRef> paths;
+        for (const std::string &lib : sharedLibs)
+          paths.push_back(mlirStringRefCreate(lib.data(), lib.size()));
+        MlirExecutionEngine jit;
+        {
+          // Translation and code generation take 100s of ms: other Python
+          // threads (the caller's training loop) run meanwhile. The module
+          // must not be touched by anyone else until this returns.
+          nb::gil_scoped_release release;
+          jit = mlirExecutionEngineCreate(raw, optLevel, int(paths.size()),
+                                          paths.data(), /*enableObjectDump=*/true,
+                                          /*enablePIC=*/true);
+          if (!mlirExecutionEngineIsNull(jit) && !symbol.empty())
+            (void)mlirExecutionEngineLookupPacked(
+                jit, mlirStringRefCreate(symbol.data(), symbol.size()));
+        }
+        if (mlirExecutionEngineIsNull(jit))
+          throw std::runtime_error("could not create an ExecutionEngine");
+        return nb::steal(mlirPythonExecutionEngineToCapsule(jit));
+      },
+      nb::arg("module"), nb::arg("opt_level"), nb::arg("shared_libs"),
+      nb::arg("symbol"),
+      "An ExecutionEngine (as a capsule for ExecutionEngine._CAPICreate) for "
+      "an LLVM-dialect module, with the machine code of `symbol` generated; "
+      "the GIL is released while LLVM works.");
   sf::defineFastCall(m);
 }

@@ -61,6 +61,25 @@ def set_kernels_enabled(enabled: bool) -> None:
     _kernels = bool(enabled)
 
 
+_tiered = os.environ.get("STRATAFLOW_TIERED_JIT", "1") not in ("", "0")
+
+
+def set_tiered_compilation(enabled: bool) -> None:
+    """Whether a big function's first compile generates unoptimized machine
+    code (fast to generate) and swaps in optimized code built in a
+    background thread (default on).
+
+    >>> set_tiered_compilation(False)   # or STRATAFLOW_TIERED_JIT=0 in the environment
+    """
+    global _tiered
+    _tiered = bool(enabled)
+
+
+def tiered_compilation_enabled() -> bool:
+    """Whether big functions start on quickly generated code (see above)."""
+    return _tiered
+
+
 def kernels_enabled() -> bool:
     """Whether compiled code may call the precompiled kernels."""
     return _kernels

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,6 +122,56 @@ def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     return engine
 
 
+_compile_lock = threading.Lock()  # one background compile at a time
+_compile_context = None  # its own MLIR context: the caller's stays single-threaded
+
+
+def _optimized_engine(llvm_text: str, opt_level: int, symbol: str) -> ExecutionEngine:
+    """An engine for LLVM-dialect text with `symbol`'s code generated, built
+    with the GIL released (in a background thread)."""
+    global _compile_context
+    from strataflow import _sfnative
+    from strataflow.compiler.context import new_context
+
+    with _compile_lock:
+        if _compile_context is None:
+            _compile_context = new_context()
+        module = ir.Module.parse(llvm_text, context=_compile_context)
+        libs = [native_libs.runtime_lib("libmlir_c_runner_utils.so")]
+        capsule = _sfnative.create_engine(module, opt_level, libs, symbol)
+        return ExecutionEngine._CAPICreate(capsule)
+
+
+class TieredEngine:
+    """Machine code generated at LLVM opt level 0 (about 3x faster to
+    generate) for the first calls, replaced by optimized code that a
+    background thread generates meanwhile, as tiered JITs do.
+
+    Callers check `version` and look their functions up again when it
+    changed; the quick code stays loaded (a call may still be running it).
+    """
+
+    def __init__(self, quick, llvm_text: str, opt_level: int, symbol: str, done):
+        self.engine = quick
+        self.version = 0
+        self._retired = []
+
+        def tier_up() -> None:
+            try:
+                final = _optimized_engine(llvm_text, opt_level, symbol)
+            except (RuntimeError, ir.MLIRError):
+                return  # the quick code keeps running
+            self._retired.append(self.engine)
+            self.engine = final
+            self.version = 1
+            done(final)
+
+        cache.background(tier_up, "sf-tier-up")
+
+    def raw_lookup(self, name: str) -> int:
+        return self.engine.raw_lookup(name)
+
+
 class SharedObjectEngine:
     """Machine code from the disk cache: a loaded `.so` with the lookup of
     an ExecutionEngine (whose packed wrappers it holds as `_mlir_<name>`)."""
@@ -155,11 +206,23 @@ class CompiledFunction:
         self.inputs = [TensorSig.of(t) for t in ftype.inputs]
         self.outputs = [TensorSig.of(t) for t in ftype.results]
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get(module.context)
+        symbol = f"_mlir_ciface_{name}"
         self._engine = cache.compiled_engine(
             module, jit_pipeline(optimize), _build_engine, opt_level,
-            symbol=f"_mlir_ciface_{name}", open_object=SharedObjectEngine,
+            symbol=symbol, open_object=SharedObjectEngine,
+            tier_up=lambda quick, text, level, done: TieredEngine(quick, text, level, symbol, done),
         )
+        # not None while optimized code may still replace the first code
+        self.tiering = self._engine if isinstance(self._engine, TieredEngine) else None
         self._cfunc = self._bind()
+
+    def current(self):
+        """The entry point of the newest code (see `TieredEngine`)."""
+        tiering = self.tiering
+        if tiering is not None and tiering.version:
+            self._cfunc = self._bind()
+            self.tiering = None
+        return self._cfunc
 
     def _bind(self):
         # raw_lookup returns the *packed* wrapper (`void f(void **args)`); with
@@ -188,7 +251,7 @@ class CompiledFunction:
         if n_out:
             slots.insert(0, ctypes.pointer(out))
         packed = (ctypes.c_void_p * len(slots))(*[ctypes.addressof(p) for p in slots])
-        self._cfunc(packed)
+        self.current()(packed)
         results = [out] if n_out == 1 else [getattr(out, f"r{i}") for i in range(n_out)]
         # One buffer can back several results (e.g. CSE merged two equal
         # values): the first result owns it, the others get copies.

@@ -84,7 +84,8 @@ class Executor:
 
     def __init__(self, compiled, inputs, outputs, written=()):
         self._compiled = compiled  # keeps the engine (and the code) alive
-        self._cfunc = compiled._cfunc
+        self._cfunc = compiled.current()
+        self._tiering = compiled.tiering  # newer code may come (TieredEngine)
         self._spec = (inputs, outputs, tuple(written))
         self._slots = [_Slot(d, s, i in written) for i, (d, s) in enumerate(inputs)]
         self._written = [self._slots[i] for i in written]
@@ -119,12 +120,21 @@ class Executor:
             self._fast_result = (ctypes.addressof(self._result), dtype.itemsize, address, nbytes)
             self._stage = stage
 
+    def _rebind(self) -> None:
+        """Calls the optimized code from now on (see `TieredEngine`)."""
+        self._cfunc = self._compiled.current()
+        self._tiering = None
+        if self.simple:
+            self._fast = (ctypes.cast(self._cfunc, ctypes.c_void_p).value,) + self._fast[1:]
+
     def call_one(self, arrays: list) -> np.ndarray:
         """`self(arrays)[0][0]` for `simple` executors, in fewer steps (in
         C++ when every array is C-contiguous)."""
         if not self._lock.acquire(blocking=False):
             return self(arrays)[0][0]
         try:
+            if self._tiering is not None and self._tiering.version:
+                self._rebind()
             if _call_small(*self._fast, arrays, *self._fast_result):
                 return self._stage.copy()
             for buffer, a in zip(self._buffers, arrays):
@@ -144,6 +154,8 @@ class Executor:
         if not self._lock.acquire(blocking=False):  # another thread is in a call:
             return Executor(self._compiled, *self._spec)(arrays)  # use fresh buffers
         try:
+            if self._tiering is not None and self._tiering.version:
+                self._rebind()
             for slot, a in zip(self._slots, arrays):
                 if slot.buffer is not None:
                     slot.buffer[...] = a

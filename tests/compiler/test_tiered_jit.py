@@ -1,0 +1,79 @@
+"""Tiered compilation: a big function's first code is generated at LLVM opt
+level 0, the optimized code in a background thread, then swapped in."""
+import glob
+import os
+
+import numpy as np
+import pytest
+
+import strataflow as sf
+from strataflow.compiler import cache, jit
+
+
+@pytest.fixture
+def tiered(tmp_path, monkeypatch):
+    monkeypatch.setattr(cache, "TIER_UP_CHARS", 0)  # every function is "big"
+    sf.config.set_compile_cache_dir(tmp_path)
+    cache.clear_memory_cache()
+    yield tmp_path
+    cache.wait_for_writes()
+    sf.config.set_compile_cache_dir(None)
+    sf.config.set_tiered_compilation(True)
+
+
+def step(x, w, b):
+    h = sf.nn.relu(x @ w + b)
+    return sf.reduce_sum(h * h, axis=1), sf.sigmoid(h)
+
+
+def reference(x, w, b):
+    h = np.maximum(x @ w + b, 0)
+    return (h * h).sum(axis=1), 1 / (1 + np.exp(-h))
+
+
+def test_quick_code_then_optimized_code_same_results(tiered):
+    rng = np.random.default_rng(0)
+    x, w = (rng.standard_normal(s).astype(np.float32) for s in [(64, 48), (48, 40)])
+    b = rng.standard_normal(40).astype(np.float32)
+    f = sf.function(step)
+    first = [t.numpy() for t in f(x, w, b)]
+    engine = f.get_concrete_function(x, w, b)._compiled._compiled._engine
+    assert isinstance(engine, jit.TieredEngine)
+    cache.wait_for_writes()
+    assert engine.version == 1  # the optimized code is in
+    second = [t.numpy() for t in f(x, w, b)]
+    for got, again, want in zip(first, second, reference(x, w, b)):
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-5)
+        np.testing.assert_allclose(again, want, rtol=2e-5, atol=1e-5)
+    # the optimized code, not the quick one, went to the disk cache
+    assert glob.glob(os.path.join(tiered, "*", "*.so"))
+
+
+def test_compiled_function_calls_rebind(tiered):
+    from mlir import ir
+
+    from strataflow import compiler
+
+    text = """
+    func.func @f(%a: tensor<64x64xf32>, %b: tensor<64x64xf32>) -> tensor<64x64xf32> {
+      %c = sf.matmul %a, %b : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+      %d = sf.exp %c : tensor<64x64xf32>
+      return %d : tensor<64x64xf32>
+    }"""
+    with compiler.new_context():
+        fn = compiler.compile_module(ir.Module.parse(text), "f")
+    a = np.full((64, 64), 0.01, np.float32)
+    quick = fn.current()
+    np.testing.assert_allclose(fn(a, a)[0], np.exp(a @ a), rtol=1e-5)
+    cache.wait_for_writes()
+    np.testing.assert_allclose(fn(a, a)[0], np.exp(a @ a), rtol=1e-5)
+    assert fn.current() is not quick and fn.tiering is None
+
+
+def test_switched_off(tiered):
+    sf.config.set_tiered_compilation(False)
+    f = sf.function(step)
+    x = np.ones((8, 8), np.float32)
+    f(x, x, np.ones(8, np.float32))
+    engine = f.get_concrete_function(x, x, np.ones(8, np.float32))._compiled._compiled._engine
+    assert not isinstance(engine, jit.TieredEngine)
