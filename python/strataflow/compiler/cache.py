@@ -214,8 +214,10 @@ def wait_for_writes() -> None:
 
 
 def background(target: Callable[[], None], name: str) -> None:
-    """Runs `target` in a thread that `wait_for_writes` waits for."""
-    thread = threading.Thread(target=target, name=name, daemon=True)
+    """Runs `target` in a thread that `wait_for_writes` waits for. Not a
+    daemon: the interpreter waits for it at exit, rather than tearing LLVM
+    down under a compile or leaving a cache entry unwritten."""
+    thread = threading.Thread(target=target, name=name)
     with _memory_lock:
         _writers.append(thread)
     thread.start()
