@@ -77,3 +77,14 @@ def test_switched_off(tiered):
     f(x, x, np.ones(8, np.float32))
     engine = f.get_concrete_function(x, x, np.ones(8, np.float32))._compiled._compiled._engine
     assert not isinstance(engine, jit.TieredEngine)
+
+
+def test_small_call_path_rebinds(tiered):
+    f = sf.function(lambda x: x * 2.0 + 1.0)  # one small result: the C++ call path
+    x = np.arange(4, dtype=np.float32)
+    np.testing.assert_array_equal(f(x).numpy(), x * 2 + 1)
+    executor = f.get_concrete_function(x)._compiled
+    assert executor.simple and executor._tiering is not None
+    cache.wait_for_writes()
+    np.testing.assert_array_equal(f(x).numpy(), x * 2 + 1)
+    assert executor._tiering is None  # rebound to the optimized code
