@@ -264,16 +264,17 @@ def compiled_engine(
     else:
         lowered, llvm_text = cached
     level = opt_level if opt_level is not None else opt_level_for(llvm_text)
-    # code that calls back into Python (sf.print) needs the engine's symbols
-    storable = enabled and symbol is not None and "sf_print_" not in llvm_text
+    # Machine code that stands alone (for the disk cache and the background
+    # compile): code that calls back into Python (sf.print) needs the
+    # engine's registered symbols.
+    standalone = symbol is not None and "sf_print_" not in llvm_text
 
     def store(final) -> None:
-        if storable:
+        if enabled and standalone:
             store_object(key, final, symbol)
 
-    if (tier_up is not None and opt_level is None and level > 0 and symbol is not None
-            and "sf_print_" not in llvm_text and len(llvm_text) >= TIER_UP_CHARS
-            and config.tiered_compilation_enabled()):
+    if (tier_up is not None and standalone and opt_level is None and level > 0
+            and len(llvm_text) >= TIER_UP_CHARS and config.tiered_compilation_enabled()):
         engine = tier_up(build(lowered, 0), llvm_text, level, store)
     else:
         engine = build(lowered, level)

@@ -23,7 +23,7 @@ from mlir.execution_engine import ExecutionEngine
 
 from strataflow import config
 from strataflow.compiler import cache, host, memref, native_libs, runtime
-from strataflow.compiler.pipeline import pipeline_name
+from strataflow.compiler.pipeline import find_func, pipeline_name
 from strataflow.framework.errors import CompilationError, InvalidArgumentError
 
 try:
@@ -103,6 +103,11 @@ def jit_pipeline(optimize: bool | None = None) -> str:
     )
 
 
+def _engine_libs() -> list[str]:
+    """The shared libraries every engine loads."""
+    return [native_libs.runtime_lib("libmlir_c_runner_utils.so")]
+
+
 def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     memref.keep_freed_memory()
     # a symbol table, not a walk of the ops: that would import the llvm
@@ -112,9 +117,8 @@ def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
         native_libs.load_global(native_libs.runtime_lib("libmlir_async_runtime.so"))
     if any(symbol in declared for symbol in native_libs.KERNEL_SYMBOLS):
         native_libs.load_kernels()
-    libs = [native_libs.runtime_lib("libmlir_c_runner_utils.so")]
     # position-independent, so that the object file links into a cached .so
-    engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=libs,
+    engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=_engine_libs(),
                              enable_object_dump=True, enable_pic=True)
     # Once per engine, before its first lookup generates code (engines are
     # shared through the compile cache).
@@ -137,8 +141,7 @@ def _optimized_engine(llvm_text: str, opt_level: int, symbol: str) -> ExecutionE
         if _compile_context is None:
             _compile_context = new_context()
         module = ir.Module.parse(llvm_text, context=_compile_context)
-        libs = [native_libs.runtime_lib("libmlir_c_runner_utils.so")]
-        capsule = _sfnative.create_engine(module, opt_level, libs, symbol)
+        capsule = _sfnative.create_engine(module, opt_level, _engine_libs(), symbol)
         return ExecutionEngine._CAPICreate(capsule)
 
 
@@ -200,7 +203,7 @@ class CompiledFunction:
     def __init__(
         self, module: ir.Module, name: str, opt_level: int | None = None, optimize: bool | None = None
     ):
-        func = _find_func(module, name)
+        func = find_func(module, name)
         ftype = ir.FunctionType(ir.TypeAttr(func.attributes["function_type"]).value)
         self.name = name
         self.inputs = [TensorSig.of(t) for t in ftype.inputs]
@@ -298,13 +301,6 @@ def _check_variable(name: str, index: int, array, dtype: np.dtype) -> np.ndarray
             f"{name}: variable argument {index} must be a C-contiguous, writeable array"
         )
     return array
-
-
-def _find_func(module: ir.Module, name: str):
-    for op in module.body.operations:
-        if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
-            return op
-    raise CompilationError(f"module has no function {name!r}")
 
 
 def compile_module(

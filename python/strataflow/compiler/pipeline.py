@@ -83,8 +83,15 @@ def promote_variables(module: ir.Module, name: str) -> tuple[ir.Module, list[int
     """
     copy = ir.Module.parse(str(module), context=module.context)
     run_pipeline(copy, "sf-promote-variables")
-    for op in copy.body.operations:
+    attributes = find_func(copy, name).attributes
+    if "sf.returns_variables" not in attributes:
+        return copy, None
+    return copy, list(ir.DenseI64ArrayAttr(attributes["sf.returns_variables"]))
+
+
+def find_func(module: ir.Module, name: str):
+    """The `func.func` named `name` in `module`."""
+    for op in module.body.operations:
         if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == name:
-            if "sf.returns_variables" in op.attributes:
-                return copy, list(ir.DenseI64ArrayAttr(op.attributes["sf.returns_variables"]))
-    return copy, None
+            return op
+    raise CompilationError(f"module has no function {name!r}")

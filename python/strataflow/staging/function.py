@@ -137,6 +137,7 @@ class ConcreteFunction:
         n = len(self._input_specs)
         outputs = [(t.dtype._np, t.shape.dims) for t in graph.outputs]
         self._n_outputs = len(outputs)
+        self._returns_state = returned is not None
         if returned is None:  # updated in place
             self._written_state = [j for j, x in enumerate(state) if id(x) in self._written]
             written = [n + j for j in self._written_state]
@@ -171,7 +172,7 @@ class ConcreteFunction:
             state = [v.handle for v in variables] + self._captures
             arrays += [x if x.__class__ is np.ndarray else x.array for x in state]
             results, new_values = executor(arrays)
-            if not self._compiled._written:
+            if self._returns_state:
                 results, new_values = results[:self._n_outputs], results[self._n_outputs:]
             for j, value in zip(self._written_state, new_values):
                 state[j].array = value  # rebind: earlier reads keep their arrays
