@@ -20,8 +20,9 @@ import os
 from importlib import metadata
 
 from strataflow.compiler import host
+from strataflow.tools import native_dir
 
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_PACKAGE = native_dir()
 KERNELS = os.path.join(_PACKAGE, "libsf_kernels.so")
 KERNELS_OMP = os.path.join(_PACKAGE, "libsf_kernels_omp.so")
 KERNEL_SYMBOLS = tuple(f"sf_gemm_f32_{isa}_{variant}"
