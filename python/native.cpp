@@ -51,9 +51,8 @@ NB_MODULE(_sfnative, m) {
           // threads (the caller's training loop) run meanwhile. The module
           // must not be touched by anyone else until this returns.
           nb::gil_scoped_release release;
-          jit = mlirExecutionEngineCreate(raw, optLevel, int(paths.size()),
-                                          paths.data(), /*enableObjectDump=*/true,
-                                          /*enablePIC=*/true);
+          jit = sfExecutionEngineCreate(raw, optLevel, int(paths.size()),
+                                        paths.data(), /*enablePIC=*/true);
           if (!mlirExecutionEngineIsNull(jit) && !symbol.empty())
             (void)mlirExecutionEngineLookupPacked(
                 jit, mlirStringRefCreate(symbol.data(), symbol.size()));

@@ -2,6 +2,7 @@
 #ifndef STRATAFLOW_CAPI_H
 #define STRATAFLOW_CAPI_H
 
+#include "mlir-c/ExecutionEngine.h"
 #include "mlir-c/IR.h"
 
 #ifdef __cplusplus
@@ -12,6 +13,12 @@ extern "C" {
 void sfRegisterDialect(MlirDialectRegistry registry);
 /// Registers sf passes and pipelines with the global pass registry (once).
 void sfRegisterPassesAndPipelines(void);
+/// As `mlirExecutionEngineCreate` (object dump on), except that machine code
+/// is generated at `optLevel` too, not always at LLVM's default level.
+MlirExecutionEngine sfExecutionEngineCreate(MlirModule module, int optLevel,
+                                            int numPaths,
+                                            const MlirStringRef *sharedLibPaths,
+                                            bool enablePIC);
 
 #ifdef __cplusplus
 }

@@ -117,13 +117,25 @@ def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
         native_libs.load_global(native_libs.runtime_lib("libmlir_async_runtime.so"))
     if any(symbol in declared for symbol in native_libs.KERNEL_SYMBOLS):
         native_libs.load_kernels()
-    # position-independent, so that the object file links into a cached .so
-    engine = ExecutionEngine(llvm_module, opt_level=opt_level, shared_libs=_engine_libs(),
-                             enable_object_dump=True, enable_pic=True)
+    engine = _create_engine(llvm_module, opt_level)
     # Once per engine, before its first lookup generates code (engines are
     # shared through the compile cache).
     runtime.register(engine)
     return engine
+
+
+def _create_engine(llvm_module: ir.Module, opt_level: int, symbol: str = "") -> ExecutionEngine:
+    """An engine whose machine code really is generated at `opt_level`
+    (upstream's binding always generates it at level 2), with `symbol`'s
+    code generated already if given. Position-independent, so that the
+    object file links into a cached .so. The GIL is released meanwhile."""
+    from strataflow import _sfnative
+
+    try:
+        capsule = _sfnative.create_engine(llvm_module, opt_level, _engine_libs(), symbol)
+    except RuntimeError as e:
+        raise CompilationError(f"LLVM could not compile the module: {e}") from None
+    return ExecutionEngine._CAPICreate(capsule)
 
 
 _compile_lock = threading.Lock()  # one background compile at a time
@@ -134,15 +146,12 @@ def _optimized_engine(llvm_text: str, opt_level: int, symbol: str) -> ExecutionE
     """An engine for LLVM-dialect text with `symbol`'s code generated, built
     with the GIL released (in a background thread)."""
     global _compile_context
-    from strataflow import _sfnative
     from strataflow.compiler.context import new_context
 
     with _compile_lock:
         if _compile_context is None:
             _compile_context = new_context()
-        module = ir.Module.parse(llvm_text, context=_compile_context)
-        capsule = _sfnative.create_engine(module, opt_level, _engine_libs(), symbol)
-        return ExecutionEngine._CAPICreate(capsule)
+        return _create_engine(ir.Module.parse(llvm_text, context=_compile_context), opt_level, symbol)
 
 
 class TieredEngine:
@@ -162,7 +171,7 @@ class TieredEngine:
         def tier_up() -> None:
             try:
                 final = _optimized_engine(llvm_text, opt_level, symbol)
-            except (RuntimeError, ir.MLIRError):
+            except (CompilationError, ir.MLIRError):
                 return  # the quick code keeps running
             self._retired.append(self.engine)
             self.engine = final

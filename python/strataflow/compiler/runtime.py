@@ -62,4 +62,4 @@ def register(engine) -> None:
     if _SYMBOLS is None:
         _SYMBOLS = _print_symbols()
     for name, callback in _SYMBOLS.items():
-        engine.register_runtime(name, callback)
+        engine.raw_register_runtime("_mlir_ciface_" + name, ctypes.cast(callback, ctypes.c_void_p))
