@@ -144,6 +144,11 @@ def SfCpuTileAndVectorize : Pass<"sf-cpu-tile-and-vectorize", "::mlir::func::Fun
            "Leave the matmuls that sf-cpu-gemm-to-call makes kernel calls "
            "untouched; each gets its own zero fill (a fresh buffer), which "
            "that pass folds into the call">,
+    Option<"minWork", "min-work", "int64_t", /*default=*/"0",
+           "Leave functions whose linalg ops (kernel matmuls aside) add up "
+           "to fewer loop iterations than this as they are, to become "
+           "scalar loops: cheaper to compile when they run only a few times "
+           "(the first tier of a tiered compile)">,
   ];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",

@@ -37,22 +37,37 @@ NB_MODULE(_sfnative, m) {
   m.def(
       "create_engine",
       [](nb::object module, int optLevel, std::vector<std::string> sharedLibs,
-         std::string symbol) {
-        MlirModule raw = mlirPythonCapsuleToModule(
-            module.attr(MLIR_PYTHON_CAPI_PTR_ATTR).ptr());
-        if (mlirModuleIsNull(raw))
-          throw nb::type_error("expected an mlir.ir.Module");
+         std::string symbol, std::string pipeline) {
+        // Text is parsed into a private context (any thread) and lowered
+        // there by `pipeline`; a Module must not be touched by anyone else
+        // until this returns.
+        std::string text;
+        MlirModule raw{nullptr};
+        if (nb::isinstance<nb::str>(module)) {
+          text = nb::cast<std::string>(module);
+        } else {
+          raw = mlirPythonCapsuleToModule(
+              module.attr(MLIR_PYTHON_CAPI_PTR_ATTR).ptr());
+          if (mlirModuleIsNull(raw))
+            throw nb::type_error("expected an mlir.ir.Module or its text");
+        }
         std::vector<MlirStringRef> paths;
         for (const std::string &lib : sharedLibs)
           paths.push_back(mlirStringRefCreate(lib.data(), lib.size()));
         MlirExecutionEngine jit;
         {
-          // Translation and code generation take 100s of ms: other Python
-          // threads (the caller's training loop) run meanwhile. The module
-          // must not be touched by anyone else until this returns.
+          // Translation and code generation take 10s to 100s of ms: other
+          // Python threads (the caller's tracing or training loop) run
+          // meanwhile.
           nb::gil_scoped_release release;
-          jit = sfExecutionEngineCreate(raw, optLevel, int(paths.size()),
-                                        paths.data(), /*enablePIC=*/true);
+          int n = int(paths.size());
+          jit = mlirModuleIsNull(raw)
+                    ? sfExecutionEngineCreateFromText(
+                          mlirStringRefCreate(text.data(), text.size()),
+                          mlirStringRefCreate(pipeline.data(), pipeline.size()),
+                          optLevel, n, paths.data(), /*enablePIC=*/true)
+                    : sfExecutionEngineCreate(raw, optLevel, n, paths.data(),
+                                              /*enablePIC=*/true);
           if (!mlirExecutionEngineIsNull(jit) && !symbol.empty())
             (void)mlirExecutionEngineLookupPacked(
                 jit, mlirStringRefCreate(symbol.data(), symbol.size()));
@@ -62,9 +77,10 @@ NB_MODULE(_sfnative, m) {
         return nb::steal(mlirPythonExecutionEngineToCapsule(jit));
       },
       nb::arg("module"), nb::arg("opt_level"), nb::arg("shared_libs"),
-      nb::arg("symbol"),
+      nb::arg("symbol"), nb::arg("pipeline") = "",
       "An ExecutionEngine (as a capsule for ExecutionEngine._CAPICreate) for "
-      "an LLVM-dialect module, with the machine code of `symbol` generated; "
-      "the GIL is released while LLVM works.");
+      "an LLVM-dialect module, or for the text of a module that `pipeline` "
+      "lowers to one, with the machine code of `symbol` generated; the GIL "
+      "is released meanwhile.");
   sf::defineFastCall(m);
 }

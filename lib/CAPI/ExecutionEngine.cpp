@@ -8,19 +8,32 @@
 // builds that target machine at the requested level (fast instruction
 // selection and register allocation at 0).
 //
+// Background compiles start from the text of a module, which they parse
+// into a private context here and lower there, so that no Python object
+// (nor the GIL) is involved.
+//
 //===----------------------------------------------------------------------===//
 #include "strataflow/CAPI.h"
+#include "strataflow/SfDialect.h"
 
 #include "mlir/CAPI/ExecutionEngine.h"
 #include "mlir/CAPI/IR.h"
 #include "mlir/CAPI/Support.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
+
+#include <mutex>
 
 using namespace mlir;
 
@@ -73,4 +86,39 @@ MlirExecutionEngine sfExecutionEngineCreate(MlirModule module, int optLevel,
     return {nullptr};
   }
   return wrap(engine->release());
+}
+
+MlirExecutionEngine sfExecutionEngineCreateFromText(
+    MlirStringRef text, MlirStringRef pipeline, int optLevel, int numPaths,
+    const MlirStringRef *sharedLibPaths, bool enablePIC) {
+  // One context for all of them, one compile at a time: contexts are not
+  // thread-safe, and creating one per compile costs ~10 ms. Passes run on
+  // this thread only: the caller's thread needs the other cores.
+  static std::mutex mutex;
+  static MLIRContext *context = [] {
+    DialectRegistry registry;
+    registerAllDialects(registry);
+    registerAllExtensions(registry);
+    registry.insert<sf::SfDialect>();
+    return new MLIRContext(registry, MLIRContext::Threading::DISABLED);
+  }();
+  std::lock_guard<std::mutex> lock(mutex);
+  // Diagnostics are dropped: the text is our own printed module, and a
+  // failure only means the caller keeps the code it has.
+  ScopedDiagnosticHandler quiet(context, [](Diagnostic &) { return success(); });
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(unwrap(text), ParserConfig(context));
+  if (!module)
+    return {nullptr};
+  if (pipeline.length) {
+    PassManager pm(context);
+    pm.enableVerifier(false); // the result is verified once, below
+    std::string error;
+    llvm::raw_string_ostream errors(error);
+    if (failed(parsePassPipeline(unwrap(pipeline), pm, errors)) ||
+        failed(pm.run(*module)) || failed(verify(*module)))
+      return {nullptr};
+  }
+  return sfExecutionEngineCreate(wrap(*module), optLevel, numPaths,
+                                 sharedLibPaths, enablePIC);
 }

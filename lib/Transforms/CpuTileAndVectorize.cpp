@@ -21,6 +21,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
+#include <limits>
+
 namespace mlir::sf {
 #define GEN_PASS_DEF_SFCPUTILEANDVECTORIZE
 #include "strataflow/SfPasses.h.inc"
@@ -654,6 +656,29 @@ struct SfCpuTileAndVectorizePass
     : public sf::impl::SfCpuTileAndVectorizeBase<SfCpuTileAndVectorizePass> {
   using Base::Base;
 
+  /// The loop iterations of `func`'s linalg ops on tensors other than
+  /// `skip`; saturates at INT64_MAX (also for dynamic sizes).
+  static int64_t loopIterations(func::FuncOp func,
+                                function_ref<bool(linalg::LinalgOp)> skip) {
+    int64_t total = 0;
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    func.walk([&](linalg::LinalgOp op) {
+      if (!op.hasPureTensorSemantics() || skip(op))
+        return WalkResult::advance();
+      int64_t n = 1;
+      for (int64_t range : op.getStaticLoopRanges()) {
+        if (ShapedType::isDynamic(range) || (range > 0 && n > kMax / range)) {
+          total = kMax;
+          return WalkResult::interrupt();
+        }
+        n *= range;
+      }
+      total = n > kMax - total ? kMax : total + n;
+      return WalkResult::advance();
+    });
+    return total;
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     CpuTarget cpu;
@@ -679,6 +704,9 @@ struct SfCpuTileAndVectorizePass
       return libraryGemm &&
              (sf::isKernelGemm(op) || op->hasAttr(kKernelFillMarker));
     };
+
+    if (minWork > 0 && loopIterations(func, isKernelOp) < minWork)
+      return;
 
     // 0. Matmuls read their right operand packed into register-tile columns.
     SmallVector<linalg::MatmulOp> matmuls;

@@ -50,6 +50,11 @@ std::string openmpParallel(int threads) {
   return "convert-scf-to-openmp{num-threads=" + std::to_string(threads) + "},";
 }
 
+// A first tier (see the first-tier option) keeps functions of up to this
+// many loop iterations (kernel matmuls aside) scalar: unoptimized scalar
+// loops run ~2-5 ns an iteration, so at most ~10-20 ms of the first call.
+constexpr int64_t kFirstTierVectorizeWork = int64_t(1) << 22;
+
 // LLVM dialect, ready for the ExecutionEngine. i1 buffers become i8 first
 // (the memref lowering aborts on i1 stores). expand-strided-metadata makes
 // affine.apply for dynamic subview offsets, hence the second lower-affine.
@@ -98,6 +103,12 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       llvm::cl::desc("Run parallel loops on OpenMP threads (libiomp5) "
                      "instead of MLIR's async runtime"),
       llvm::cl::init(false)};
+  Option<bool> firstTier{
+      *this, "first-tier",
+      llvm::cl::desc("With optimize: code for the first calls of a tiered "
+                     "compile: functions that do little work besides kernel "
+                     "matmuls stay scalar loops (about 2x faster to lower)"),
+      llvm::cl::init(false)};
   Option<bool> kernels{
       *this, "kernels",
       llvm::cl::desc("With optimize: f32 matmuls call the precompiled GEMM "
@@ -118,7 +129,11 @@ std::string toLoops(const CpuPipelineOptions &options) {
   bool kernels = options.optimize && options.kernels;
   if (options.optimize)
     text += "func.func(sf-cpu-tile-and-vectorize{target=" + options.target +
-            (kernels ? " library-gemm=1" : "") + "}),canonicalize,cse,";
+            (kernels ? " library-gemm=1" : "") +
+            (options.firstTier
+                 ? " min-work=" + std::to_string(kFirstTierVectorizeWork)
+                 : "") +
+            "}),canonicalize,cse,";
   text += kBufferize;
   if (kernels)
     text += "sf-cpu-gemm-to-call{target=" + options.target +

@@ -80,20 +80,22 @@ def cache_key(ir_text: str, pipeline: str, opt_level: int | None) -> str:
     return h.hexdigest()
 
 
-# LLVM-dialect text above which a cold compile first generates code at opt
-# level 0 (~3x faster to generate) and the optimized code in the background:
-# a train step's module (~150K) takes ~250 ms at O3 on these machines.
-TIER_UP_CHARS = 64_000
+# `sf`-level text (about 1/16 of the LLVM dialect it lowers to) above which a
+# cold compile first makes quick code (the first-tier pipeline, LLVM opt
+# level 0: ~3x faster to make) and the optimized code in the background: a
+# train step's module (~9K) takes ~400 ms to lower and generate at O3 on
+# these machines.
+TIER_UP_CHARS = 4_000
 
 
-def opt_level_for(llvm_text: str) -> int:
-    """LLVM optimization level by module size: our schedule already did the
-    loop work, LLVM mostly allocates registers; O3 on huge modules only costs
-    seconds of compile time."""
-    size = len(llvm_text)
-    if size < 400_000:
+def opt_level_for(ir_text: str) -> int:
+    """LLVM optimization level by the size of a function's `sf`-level text:
+    our schedule already did the loop work, LLVM mostly allocates
+    registers; O3 on huge modules only costs seconds of compile time."""
+    size = len(ir_text)
+    if size < 25_000:
         return 3
-    if size < 2_000_000:
+    if size < 125_000:
         return 2
     return 1
 
@@ -102,9 +104,9 @@ def _entry_path(key: str) -> str:
     return os.path.join(config.get_compile_cache_dir(), key[:2], key + ".mlir")
 
 
-def load_lowered(key: str, context: ir.Context) -> tuple[ir.Module, str] | None:
-    """The cached LLVM-dialect module for `key` and its text, or None
-    (missing or corrupt)."""
+def load_lowered(key: str, context: ir.Context) -> ir.Module | None:
+    """The cached LLVM-dialect module for `key`, or None (missing or
+    corrupt)."""
     try:
         with open(_entry_path(key), encoding="utf-8") as f:
             header = f.readline().rstrip("\n")
@@ -114,7 +116,7 @@ def load_lowered(key: str, context: ir.Context) -> tuple[ir.Module, str] | None:
     if header != _HEADER + hashlib.sha256(body.encode()).hexdigest():
         return None
     try:
-        return ir.Module.parse(body, context=context), body
+        return ir.Module.parse(body, context=context)
     except ir.MLIRError:
         return None
 
@@ -231,16 +233,19 @@ def compiled_engine(
     *,
     symbol: str | None = None,
     open_object: Callable[[str], object] | None = None,
-    tier_up: Callable[[object, str, int, Callable[[object], None]], object] | None = None,
+    first_tier: tuple[str, Callable[..., object]] | None = None,
 ):
     """The engine for `module` lowered by `pipeline`: cached, or built by
     `build(llvm_module, opt_level)` (opt level chosen by size when None).
     With `symbol` (the entry point to look up) and `open_object(path)` (an
     engine-like wrapper of a loaded shared object) machine code is cached.
-    With `tier_up`, a big module is first built at opt level 0 and
-    `tier_up(quick_engine, llvm_text, opt_level, done)` returns the engine
-    to use, which calls `done(optimized_engine)` once that exists (the
-    optimized code is what goes to the disk cache)."""
+
+    `first_tier = (quick_pipeline, tier_up)` compiles a big module in two
+    tiers: quick code now (`quick_pipeline`, opt level 0), and the engine
+    returned is `tier_up(quick_engine, ir_text, pipeline, opt_level, done)`,
+    which makes the optimized code in the background and calls
+    `done(optimized_engine)` once it exists (that is what goes to the disk
+    cache)."""
     ir_text = str(module)
     enabled = config.compile_cache_enabled()
     key = cache_key(ir_text, pipeline, opt_level)
@@ -254,29 +259,29 @@ def compiled_engine(
         if engine is not None:
             _remember(key, engine)
             return engine
-    cached = load_lowered(key, module.context) if enabled else None
-    if cached is None:
-        lowered = ir.Module.parse(ir_text, context=module.context)
-        run_pipeline(lowered, pipeline)
-        llvm_text = str(lowered)
-        if enabled:
-            store_lowered(key, llvm_text)
-    else:
-        lowered, llvm_text = cached
-    level = opt_level if opt_level is not None else opt_level_for(llvm_text)
+    level = opt_level if opt_level is not None else opt_level_for(ir_text)
     # Machine code that stands alone (for the disk cache and the background
     # compile): code that calls back into Python (sf.print) needs the
     # engine's registered symbols.
-    standalone = symbol is not None and "sf_print_" not in llvm_text
+    standalone = symbol is not None and "sf.print" not in ir_text
 
     def store(final) -> None:
         if enabled and standalone:
             store_object(key, final, symbol)
 
-    if (tier_up is not None and standalone and opt_level is None and level > 0
-            and len(llvm_text) >= TIER_UP_CHARS and config.tiered_compilation_enabled()):
-        engine = tier_up(build(lowered, 0), llvm_text, level, store)
+    if (first_tier is not None and standalone and opt_level is None and level > 0
+            and len(ir_text) >= TIER_UP_CHARS and config.tiered_compilation_enabled()):
+        quick_pipeline, tier_up = first_tier
+        quick = ir.Module.parse(ir_text, context=module.context)
+        run_pipeline(quick, quick_pipeline)
+        engine = tier_up(build(quick, 0), ir_text, pipeline, level, store)
     else:
+        lowered = load_lowered(key, module.context) if enabled else None
+        if lowered is None:
+            lowered = ir.Module.parse(ir_text, context=module.context)
+            run_pipeline(lowered, pipeline)
+            if enabled:
+                store_lowered(key, str(lowered))
         engine = build(lowered, level)
         store(engine)
     if enabled:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,23 +82,25 @@ def _threads() -> int:
     return threads
 
 
-def jit_pipeline(optimize: bool | None = None) -> str:
+def jit_pipeline(optimize: bool | None = None, first_tier: bool = False) -> str:
     """The pipeline the JIT uses: the optimizing CPU schedule for this host's
     vector ISA and the configured thread count (on OpenMP threads where its
     runtime is installed), calling the precompiled kernels where they run
-    here (`optimize=False`: naive loops)."""
+    here (`optimize=False`: naive loops). `first_tier`: the quick variant
+    for the first calls of a tiered compile, which leaves one core to the
+    background compile of the optimized code."""
     if optimize is None:
         optimize = config.optimizer_enabled()
     if not optimize:
         return pipeline_name("llvm")
     target = host.vector_target()
-    threads = _threads()
+    threads = max(_threads() - 1, 1) if first_tier else _threads()
     kernels = config.kernels_enabled() and native_libs.kernels_usable(target, threads)
     # loaded now: the OpenMP calls appear only in the translation to LLVM IR
     openmp = threads > 1 and native_libs.load_openmp()
     return pipeline_name(
         "llvm", f"optimize=1 target={target} threads={threads} kernels={int(kernels)}"
-        + (" openmp=1" if openmp else "")
+        + (" openmp=1" if openmp else "") + (" first-tier=1" if first_tier else "")
     )
 
 
@@ -124,54 +125,66 @@ def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
     return engine
 
 
-def _create_engine(llvm_module: ir.Module, opt_level: int, symbol: str = "") -> ExecutionEngine:
+def _create_engine(
+    module: ir.Module | str, opt_level: int, symbol: str = "", pipeline: str = ""
+) -> ExecutionEngine:
     """An engine whose machine code really is generated at `opt_level`
     (upstream's binding always generates it at level 2), with `symbol`'s
     code generated already if given. Position-independent, so that the
-    object file links into a cached .so. The GIL is released meanwhile."""
+    object file links into a cached .so. The GIL is released meanwhile.
+    `module` is an LLVM-dialect module, or a module's text that `pipeline`
+    lowers, in a private context: so any thread may pass text."""
     from strataflow import _sfnative
 
     try:
-        capsule = _sfnative.create_engine(llvm_module, opt_level, _engine_libs(), symbol)
+        capsule = _sfnative.create_engine(module, opt_level, _engine_libs(), symbol, pipeline)
     except RuntimeError as e:
         raise CompilationError(f"LLVM could not compile the module: {e}") from None
     return ExecutionEngine._CAPICreate(capsule)
 
 
-_compile_lock = threading.Lock()  # one background compile at a time
-_compile_context = None  # its own MLIR context: the caller's stays single-threaded
+_WARM_UP_MODULE = "llvm.func @sf_warm_up() { llvm.return }"
+_warm_up_started = False
 
 
-def _optimized_engine(llvm_text: str, opt_level: int, symbol: str) -> ExecutionEngine:
-    """An engine for LLVM-dialect text with `symbol`'s code generated, built
-    with the GIL released (in a background thread)."""
-    global _compile_context
-    from strataflow.compiler.context import new_context
+def warm_up() -> None:
+    """Starts LLVM's one-time set-up (~40 ms: target, pass and code generator
+    initialization) in a background thread, once per process: called when
+    the first function is traced, it overlaps the trace instead of
+    delaying the first compile."""
+    global _warm_up_started
+    if _warm_up_started:
+        return
+    _warm_up_started = True
 
-    with _compile_lock:
-        if _compile_context is None:
-            _compile_context = new_context()
-        return _create_engine(ir.Module.parse(llvm_text, context=_compile_context), opt_level, symbol)
+    def run() -> None:
+        try:
+            _create_engine(_WARM_UP_MODULE, 0, "sf_warm_up")
+        except CompilationError:
+            pass  # the first real compile reports what is wrong
+
+    cache.background(run, "sf-jit-warm-up")
 
 
 class TieredEngine:
-    """Machine code generated at LLVM opt level 0 (about 3x faster to
-    generate) for the first calls, replaced by optimized code that a
-    background thread generates meanwhile, as tiered JITs do.
+    """Quick machine code for the first calls (the first-tier pipeline, LLVM
+    opt level 0: about 3x faster to make), replaced by optimized code that a
+    background thread makes meanwhile from the module's text, as tiered
+    JITs do.
 
     Callers check `version` and look their functions up again when it
     changed; the quick code stays loaded (a call may still be running it).
     """
 
-    def __init__(self, quick, llvm_text: str, opt_level: int, symbol: str, done):
+    def __init__(self, quick, ir_text: str, pipeline: str, opt_level: int, symbol: str, done):
         self.engine = quick
         self.version = 0
         self._retired = []
 
         def tier_up() -> None:
             try:
-                final = _optimized_engine(llvm_text, opt_level, symbol)
-            except (CompilationError, ir.MLIRError):
+                final = _create_engine(ir_text, opt_level, symbol, pipeline)
+            except CompilationError:
                 return  # the quick code keeps running
             self._retired.append(self.engine)
             self.engine = final
@@ -219,10 +232,12 @@ class CompiledFunction:
         self.outputs = [TensorSig.of(t) for t in ftype.results]
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get(module.context)
         symbol = f"_mlir_ciface_{name}"
+        tier_up = lambda quick, text, pipeline, level, done: TieredEngine(  # noqa: E731
+            quick, text, pipeline, level, symbol, done)
         self._engine = cache.compiled_engine(
             module, jit_pipeline(optimize), _build_engine, opt_level,
             symbol=symbol, open_object=SharedObjectEngine,
-            tier_up=lambda quick, text, level, done: TieredEngine(quick, text, level, symbol, done),
+            first_tier=(jit_pipeline(optimize, first_tier=True), tier_up),
         )
         # not None while optimized code may still replace the first code
         self.tiering = self._engine if isinstance(self._engine, TieredEngine) else None

@@ -331,8 +331,13 @@ class Function:
             return cf
 
     def _trace(self, args, kwargs, specs) -> ConcreteFunction:
+        from strataflow.compiler import jit
+
         self._report_retracing(args, kwargs)
         graph = FuncGraph(_symbol(self._name, self._tracing_count))
+        # LLVM's one-time set-up overlaps the trace; started after the graph's
+        # context exists (started before, it delayed that context's creation ~35 ms)
+        jit.warm_up()
         placeholders = iter([graph.add_input(s) for s in specs])
         sym_args, sym_kwargs, variables = _substitute(args, kwargs, placeholders)
         for v in variables:
