@@ -12,6 +12,7 @@ import strataflow as sf
 from mlir import ir
 from strataflow.compiler import cache, jit
 from strataflow.compiler.context import new_context
+from strataflow.framework.errors import CompilerFallbackWarning
 
 
 @pytest.fixture
@@ -123,3 +124,25 @@ def test_opt_level_zero_really_skips_the_optimizing_code_generator(tmp_path):
                                          text=True, check=True).stdout
     assert "div" in listings[0]
     assert "div" not in listings[2] and "mul" in listings[2]
+
+
+def test_a_failed_tier_up_warns_and_keeps_the_first_tier(tiered, monkeypatch):
+    create = jit._create_engine
+
+    def fail_in_background(module, *args):
+        if isinstance(module, str):  # the background compile gets the text
+            raise jit.CompilationError("injected")
+        return create(module, *args)
+
+    monkeypatch.setattr(jit, "_create_engine", fail_in_background)
+    rng = np.random.default_rng(1)
+    x, w = (rng.standard_normal(s).astype(np.float32) for s in [(64, 48), (48, 40)])
+    b = rng.standard_normal(40).astype(np.float32)
+    f = sf.function(step)
+    with pytest.warns(CompilerFallbackWarning, match="first-tier code keeps running"):
+        first = [t.numpy() for t in f(x, w, b)]
+        cache.wait_for_writes()
+    again = [t.numpy() for t in f(x, w, b)]
+    assert f.get_concrete_function(x, w, b)._compiled._compiled._engine.version == 0
+    for got, want in zip(first + again, reference(x, w, b) * 2):
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-5)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,11 @@ from mlir.execution_engine import ExecutionEngine
 from strataflow import config
 from strataflow.compiler import cache, host, memref, native_libs, runtime
 from strataflow.compiler.pipeline import find_func, pipeline_name
-from strataflow.framework.errors import CompilationError, InvalidArgumentError
+from strataflow.framework.errors import (
+    CompilationError,
+    CompilerFallbackWarning,
+    InvalidArgumentError,
+)
 
 try:
     import ml_dtypes
@@ -185,7 +190,11 @@ class TieredEngine:
             try:
                 final = _create_engine(ir_text, opt_level, symbol, pipeline)
             except CompilationError:
-                return  # the quick code keeps running
+                warnings.warn(
+                    f"{symbol}: its optimized code could not be generated, the first-tier "
+                    "code keeps running; sf.config.set_tiered_compilation(False) compiles "
+                    "it in the caller, which reports why", CompilerFallbackWarning)
+                return
             self._retired.append(self.engine)
             self.engine = final
             self.version = 1

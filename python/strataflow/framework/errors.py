@@ -36,6 +36,11 @@ class CompilationError(RuntimeError):
     """The compiler rejected a module; the message holds MLIR diagnostics."""
 
 
+class CompilerFallbackWarning(UserWarning):
+    """The optimizing pipeline failed on a function: it runs slower code
+    (naive loops, or the first tier of a tiered compile)."""
+
+
 class NotFoundError(OpError, LookupError):
     """A requested entity (op, variable, file) does not exist."""
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from strataflow.framework import context as _context
 from strataflow.framework import variables as _variables
-from strataflow.framework.errors import CompilationError
+from strataflow.framework.errors import CompilationError, CompilerFallbackWarning
 from strataflow.framework.tensor import EagerTensor, Tensor, convert_to_tensor
 from strataflow.framework.tensor_shape import TensorSpec
 from strataflow.framework.variables import Variable
@@ -41,10 +41,6 @@ RETRACING_THRESHOLD = 5  # more traces than this -> a RetracingWarning per trace
 
 class RetracingWarning(UserWarning):
     """A staged function is traced again and again (each trace compiles)."""
-
-
-class CompilerFallbackWarning(UserWarning):
-    """The optimizing pipeline failed on a function; it runs as naive loops."""
 
 
 def _symbol(name: str, n: int) -> str:
