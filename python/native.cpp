@@ -14,6 +14,8 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <dlfcn.h>
+
 #include <string>
 #include <vector>
 
@@ -82,5 +84,21 @@ NB_MODULE(_sfnative, m) {
       "an LLVM-dialect module, or for the text of a module that `pipeline` "
       "lowers to one, with the machine code of `symbol` generated; the GIL "
       "is released meanwhile.");
+  m.def(
+      "load_libraries",
+      [](std::vector<std::string> paths) {
+        // ctypes holds the GIL while it loads a library (~20 ms for the
+        // OpenMP runtime once MLIR is loaded: relocations search every
+        // loaded object); a background thread can do it meanwhile.
+        nb::gil_scoped_release release;
+        for (const std::string &path : paths)
+          if (!dlopen(path.c_str(), RTLD_NOW | RTLD_GLOBAL))
+            return std::string(dlerror());
+        return std::string();
+      },
+      nb::arg("paths"),
+      "Loads shared libraries into the global symbol scope, in order, with "
+      "the GIL released; stops at the first that fails and returns its "
+      "error ('' when all loaded).");
   sf::defineFastCall(m);
 }

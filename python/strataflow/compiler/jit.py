@@ -154,9 +154,10 @@ _warm_up_started = False
 
 def warm_up() -> None:
     """Starts LLVM's one-time set-up (~40 ms: target, pass and code generator
-    initialization) in a background thread, once per process: called when
-    the first function is traced, it overlaps the trace instead of
-    delaying the first compile."""
+    initialization) and the loading of the kernels and OpenMP runtime
+    (~20 ms) in a background thread, once per process: called when the
+    first function is traced, it overlaps the trace instead of delaying the
+    first compile."""
     global _warm_up_started
     if _warm_up_started:
         return
@@ -164,8 +165,9 @@ def warm_up() -> None:
 
     def run() -> None:
         try:
+            native_libs.preload(_threads())
             _create_engine(_WARM_UP_MODULE, 0, "sf_warm_up")
-        except CompilationError:
+        except (OSError, CompilationError):
             pass  # the first real compile reports what is wrong
 
     cache.background(run, "sf-jit-warm-up")

@@ -14,9 +14,9 @@ that MLIR's OpenMP lowering calls).
 """
 from __future__ import annotations
 
-import ctypes
 import functools
 import os
+import threading
 from importlib import metadata
 
 from strataflow.compiler import host
@@ -36,15 +36,26 @@ def runtime_lib(name: str) -> str:
     return os.path.join(list(mlir.__path__)[0], "lib", name)
 
 
-@functools.lru_cache(maxsize=None)
-def load_global(path: str) -> ctypes.CDLL:
-    """Loads a library once for the process, into the global symbol scope
-    where compiled code finds it. The async runtime must be loaded this way,
-    not through the engine's `shared_libs`: an engine that loaded it calls
-    its `__mlir_execution_engine_destroy` when it dies, which deletes the
+_loaded: set[str] = set()
+_loading = threading.Lock()  # the compiling thread may wait for a preload
+
+
+def load_global(*paths: str) -> None:
+    """Loads libraries once for the process, in order, into the global symbol
+    scope where compiled code finds them (the GIL released meanwhile). The
+    async runtime must be loaded this way, not through the engine's
+    `shared_libs`: an engine that loaded it calls its
+    `__mlir_execution_engine_destroy` when it dies, which deletes the
     process-wide runtime under every other engine (the next parallel loop
     dereferences null)."""
-    return ctypes.CDLL(path, mode=ctypes.RTLD_GLOBAL)
+    from strataflow import _sfnative
+
+    with _loading:
+        todo = [p for p in paths if p not in _loaded]
+        error = _sfnative.load_libraries(todo) if todo else ""
+        if error:
+            raise OSError(error)
+        _loaded.update(todo)
 
 
 @functools.lru_cache(maxsize=None)
@@ -70,17 +81,36 @@ def kernels_usable(target: str, threads: int = 1) -> bool:
     return threads <= 1 or (os.path.exists(KERNELS_OMP) and openmp_runtime() is not None)
 
 
+def _openmp_before_loading() -> str | None:
+    """The OpenMP runtime's path (None: not installed), its settings made."""
+    omp = openmp_runtime()
+    if omp is not None:
+        # Threads spin 1 ms (not 200) after a parallel region before they
+        # sleep: enough for the next loop or matmul of a step, short enough
+        # not to hold a core from the rest of the program (TF's advice for
+        # MKL too).
+        os.environ.setdefault("KMP_BLOCKTIME", "1")
+    return omp
+
+
 def load_openmp() -> bool:
     """Loads the OpenMP runtime where it is installed; whether it is."""
-    omp = openmp_runtime()
-    if omp is None:
-        return False
-    # Threads spin 1 ms (not 200) after a parallel region before they
-    # sleep: enough for the next loop or matmul of a step, short enough not
-    # to hold a core from the rest of the program (TF's advice for MKL too).
-    os.environ.setdefault("KMP_BLOCKTIME", "1")
-    load_global(omp)
-    return True
+    omp = _openmp_before_loading()
+    if omp is not None:
+        load_global(omp)
+    return omp is not None
+
+
+def preload(threads: int) -> None:
+    """Loads the kernels, and the OpenMP runtime for more than one thread:
+    a background thread does it ahead of the first compile."""
+    paths = [KERNELS] if os.path.exists(KERNELS) else []
+    omp = _openmp_before_loading() if threads > 1 else None
+    if omp is not None:
+        paths.append(omp)  # before the library that calls it
+        if os.path.exists(KERNELS_OMP):
+            paths.append(KERNELS_OMP)
+    load_global(*paths)
 
 
 def load_kernels() -> None:
