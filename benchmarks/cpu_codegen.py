@@ -65,6 +65,13 @@ def _best(fn, repeats, budget_s):
     return best_wall, best_cpu
 
 
+def _quiet() -> None:
+    """Lets the last contender's worker threads go idle: OpenBLAS's spin for
+    ~0.1 s after a call, and on two cores one of them halves a threaded run
+    measured meanwhile (ours went from ~100 to ~60 GFLOP/s on matmul)."""
+    time.sleep(0.25)
+
+
 def _numpy_conv(x, w):
     import numpy as np
 
@@ -100,12 +107,15 @@ def worker(threads: int, quick: bool) -> list[dict]:
         ours, want = fn(*args)[0], numpy_fn(*args)
         err = float(np.max(np.abs(ours - want)) / max(1.0, float(np.max(np.abs(want)))))
         assert err < check_tol, f"{name}: wrong result (relative error {err})"
+        _quiet()
         t_ours, cpu_ours = _best(lambda: fn(*args), repeats, budget)
+        _quiet()
         t_np, cpu_np = _best(lambda: numpy_fn(*args), repeats, budget)
         t_jax = None
         jitted = jax_peer.jit(jax_fn) if jax_fn is not None else None
         if jitted is not None:
             jax_args = jax_peer.device_put(args)
+            _quiet()
             t_jax, _ = _best(lambda: jitted(*jax_args).block_until_ready(), repeats, budget)
         rows.append(dict(kernel=name, threads=threads, ours_ms=t_ours * 1e3, numpy_ms=t_np * 1e3,
                          jax_ms=t_jax * 1e3 if t_jax else None,

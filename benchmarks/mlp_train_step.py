@@ -127,6 +127,9 @@ def main():
     rates = {name: [] for name in runs}
     for _ in range(ROUNDS):
         for name, run in runs.items():
+            # the last contender's worker threads go idle first: OpenBLAS's
+            # spin ~0.1 s after a call, taking the second core from the next
+            time.sleep(0.25)
             rates[name].append(run(max(steps // ROUNDS, 1)))
     r = {name: statistics.median(v) for name, v in rates.items()}
     r_eager = rate(lambda: sf_step(eager_vars, xs, ys), max(steps // 8, 10))
