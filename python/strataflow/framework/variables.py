@@ -143,6 +143,7 @@ def _assign_emitter(mnemonic: str):
         if value.type != target:  # e.g. a dynamically shaped value for a static variable
             value = b.op("tensor.cast", [value], [target])
         b.op(name, [h, value], [])
+        b.note_write(h)
         return []
     return emit
 

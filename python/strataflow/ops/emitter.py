@@ -54,6 +54,10 @@ class Builder:
             [_DYNAMIC if d is None else int(d) for d in dims], self.element_type(dtype)
         )
 
+    def note_write(self, handle: ir.Value) -> None:
+        """Called by the emitters of the ops that write variable `handle`
+        (`sf.assign*`): a graph records which of its variables change."""
+
     def variable_value_type(self, handle: ir.Value) -> ir.RankedTensorType:
         """T of a `!sf.variable<T>` value."""
         text = str(handle.type)

@@ -92,6 +92,9 @@ class GraphBuilder(Builder):
     def __init__(self, graph: "FuncGraph"):
         self.graph = graph
 
+    def note_write(self, handle: ir.Value) -> None:
+        self.graph.written_handles.add(handle)
+
 
 class FuncGraph:
     """Builds one `func.func @name` in its own module; see the module docstring."""
@@ -119,6 +122,7 @@ class FuncGraph:
         self.captured_constants: list[np.ndarray] = []    # large eager tensors (arguments)
         self.captures: list = []  # what each argument after the inputs is bound to, in order
         self._handles: dict[int, ir.Value] = {}           # id(handle) -> block argument
+        self.written_handles: set[ir.Value] = set()        # those that sf.assign* ops write
         self._constants: dict = {}  # id(eager tensor) or small value's bytes -> (tensor, value)
         self._locations: dict[tuple, ir.Location] = {}
         self.outputs: list[SymbolicTensor] = []
