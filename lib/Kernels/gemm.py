@@ -183,6 +183,7 @@ def blocks(target: str, layout: str) -> str:
       %q_hi = arith.minui %q_end, %np : index
       %nq = arith.subi %q_hi, %q_lo : index
       %Bp = memref.alloc(%nq, %kstep) {{alignment = 64 : i64}} : {BP}
+      %scratch = memref.alloc() {{alignment = 64 : i64}} : memref<{mr}x{nr}xf32>
 {edge_alloc}
       scf.for %k0 = %c0 to %K step %kstep {{
         %left = arith.subi %K, %k0 : index
@@ -218,11 +219,27 @@ def blocks(target: str, layout: str) -> str:
               // C's old value, unless beta = 0 and this is the first K block
               %first = arith.cmpi eq, %k0, %c0 : index
               %fresh = arith.andi %first, %overwrite : i1
+              // A tile inside C is read and written whole; one that sticks
+              // out is written element by element: masked vector stores
+              // (vmaskmovps) are microcoded on AMD cores, and were most of
+              // the time of a matmul with small K or N.
+              %row_end = arith.addi %row, %mr : index
+              %col_end = arith.addi %col, %nr : index
+              %rows_in = arith.cmpi ule, %row_end, %M : index
+              %cols_in = arith.cmpi ule, %col_end, %N : index
+              %whole = arith.andi %rows_in, %cols_in : i1
               %acc0 = scf.if %fresh -> ({tile}) {{
                 %zeros = arith.constant dense<0.0> : {tile}
                 scf.yield %zeros : {tile}
               }} else {{
-                %old = vector.transfer_read %C[%row, %col], %zero : {ROWS}, {tile}
+                %old = scf.if %whole -> ({tile}) {{
+                  %c_whole = vector.transfer_read %C[%row, %col], %zero {{in_bounds = [true, true]}}
+                      : {ROWS}, {tile}
+                  scf.yield %c_whole : {tile}
+                }} else {{
+                  %c_part = vector.transfer_read %C[%row, %col], %zero : {ROWS}, {tile}
+                  scf.yield %c_part : {tile}
+                }}
                 scf.yield %old : {tile}
               }}
               %accu = scf.for %k = %c0 to %kc_unrolled step %unroll
@@ -235,13 +252,32 @@ def blocks(target: str, layout: str) -> str:
 {rest_body}
                 scf.yield {rest_acc} : {tile}
               }}
-              vector.transfer_write %acc, %C[%row, %col] : {tile}, {ROWS}
+              scf.if %whole {{
+                vector.transfer_write %acc, %C[%row, %col] {{in_bounds = [true, true]}}
+                    : {tile}, {ROWS}
+              }} else {{  // through the scratch tile, element by element
+                vector.transfer_write %acc, %scratch[%c0, %c0] {{in_bounds = [true, true]}}
+                    : {tile}, memref<{mr}x{nr}xf32>
+                %rows_left = arith.subi %M, %row : index
+                %cols_left = arith.subi %N, %col : index
+                %rn = arith.minui %rows_left, %mr : index
+                %cn = arith.minui %cols_left, %nr : index
+                scf.for %r = %c0 to %rn step %c1 {{
+                  %cr = arith.addi %row, %r : index
+                  scf.for %c = %c0 to %cn step %c1 {{
+                    %cc = arith.addi %col, %c : index
+                    %x = memref.load %scratch[%r, %c] : memref<{mr}x{nr}xf32>
+                    memref.store %x, %C[%cr, %cc] : {ROWS}
+                  }}
+                }}
+              }}
             }}
           }}
         }}
       }}
       memref.dealloc %edge : memref<?x?xf32>
       memref.dealloc %Bp : {BP}
+      memref.dealloc %scratch : memref<{mr}x{nr}xf32>
       scf.reduce
     }}
     return
