@@ -143,6 +143,10 @@ def blocks(target: str, layout: str) -> str:
       %edge_t = memref.transpose %edge (d0, d1) -> (d1, d0)
           : memref<?x?xf32> to memref<?x?xf32, strided<[1, ?]>>
       %edge_view = memref.cast %edge_t : memref<?x?xf32, strided<[1, ?]>> to {A}"""
+    prefetch_next = "\n".join(
+        " " * 14 + f"%pf{r} = arith.addi %row_end, %idx{r} : index\n"
+        + " " * 14 + f"memref.prefetch %C[%pf{r}, %col], write, locality<3>, data : {ROWS}"
+        for r in range(mr))
     # row numbers of the tile and offsets of the unrolled k steps
     indices = "\n".join(f"    %idx{n} = arith.constant {n} : index" for n in range(max(mr, UNROLL)))
     return f"""
@@ -224,6 +228,9 @@ def blocks(target: str, layout: str) -> str:
               // (vmaskmovps) are microcoded on AMD cores, and were most of
               // the time of a matmul with small K or N.
               %row_end = arith.addi %row, %mr : index
+              // the next tile's C rows, read and written after this one's
+              // (harmless past C's end: a prefetch never faults)
+{prefetch_next}
               %col_end = arith.addi %col, %nr : index
               %rows_in = arith.cmpi ule, %row_end, %M : index
               %cols_in = arith.cmpi ule, %col_end, %N : index
