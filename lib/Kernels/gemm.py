@@ -223,14 +223,14 @@ def blocks(target: str, layout: str) -> str:
               // C's old value, unless beta = 0 and this is the first K block
               %first = arith.cmpi eq, %k0, %c0 : index
               %fresh = arith.andi %first, %overwrite : i1
-              // A tile inside C is read and written whole; one that sticks
-              // out is written element by element: masked vector stores
-              // (vmaskmovps) are microcoded on AMD cores, and were most of
-              // the time of a matmul with small K or N.
               %row_end = arith.addi %row, %mr : index
               // the next tile's C rows, read and written after this one's
               // (harmless past C's end: a prefetch never faults)
 {prefetch_next}
+              // A tile inside C is read and written whole; one that sticks
+              // out is written element by element: masked vector stores
+              // (vmaskmovps) are microcoded on AMD cores, and were most of
+              // the time of a matmul with small K or N.
               %col_end = arith.addi %col, %nr : index
               %rows_in = arith.cmpi ule, %row_end, %M : index
               %cols_in = arith.cmpi ule, %col_end, %N : index

@@ -81,36 +81,26 @@ def kernels_usable(target: str, threads: int = 1) -> bool:
     return threads <= 1 or (os.path.exists(KERNELS_OMP) and openmp_runtime() is not None)
 
 
-def _openmp_before_loading() -> str | None:
-    """The OpenMP runtime's path (None: not installed), its settings made."""
-    omp = openmp_runtime()
-    if omp is not None:
-        # Threads spin 1 ms (not 200) after a parallel region before they
-        # sleep: enough for the next loop or matmul of a step, short enough
-        # not to hold a core from the rest of the program (TF's advice for
-        # MKL too).
-        os.environ.setdefault("KMP_BLOCKTIME", "1")
-    return omp
-
-
 def load_openmp() -> bool:
     """Loads the OpenMP runtime where it is installed; whether it is."""
-    omp = _openmp_before_loading()
-    if omp is not None:
-        load_global(omp)
-    return omp is not None
+    omp = openmp_runtime()
+    if omp is None:
+        return False
+    # Threads spin 1 ms (not 200) after a parallel region before they
+    # sleep: enough for the next loop or matmul of a step, short enough not
+    # to hold a core from the rest of the program (TF's advice for MKL too).
+    os.environ.setdefault("KMP_BLOCKTIME", "1")
+    load_global(omp)
+    return True
 
 
 def preload(threads: int) -> None:
-    """Loads the kernels, and the OpenMP runtime for more than one thread:
-    a background thread does it ahead of the first compile."""
-    paths = [KERNELS] if os.path.exists(KERNELS) else []
-    omp = _openmp_before_loading() if threads > 1 else None
-    if omp is not None:
-        paths.append(omp)  # before the library that calls it
-        if os.path.exists(KERNELS_OMP):
-            paths.append(KERNELS_OMP)
-    load_global(*paths)
+    """Loads what a compile for `threads` threads will (the OpenMP runtime,
+    the kernels): a background thread does it ahead of the first compile."""
+    if threads > 1:
+        load_openmp()
+    if os.path.exists(KERNELS):
+        load_kernels()
 
 
 def load_kernels() -> None:
