@@ -1,5 +1,7 @@
 """sf.function: tracing, the trace cache, signatures, methods, outputs, captures
 (after TensorFlow's own tf.function tests)."""
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -12,6 +14,15 @@ from strataflow.staging import RetracingWarning
 
 def c(v, dtype=np.float32):
     return sf.constant(np.asarray(v, dtype))
+
+
+def test_staging_without_bfloat16_does_not_import_ml_dtypes():
+    # its import takes over a second: only bfloat16 code should pay it
+    code = ("import sys, strataflow as sf; f = sf.function(lambda x: x * 2); "
+            "assert f(sf.constant([1.0, 2.0])).numpy().tolist() == [2.0, 4.0]; "
+            "print('ml_dtypes' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 # ---------------------------------------------------------------------------

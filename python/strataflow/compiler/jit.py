@@ -22,6 +22,7 @@ from mlir import ir
 from mlir.execution_engine import ExecutionEngine
 
 from strataflow import config
+from strataflow.framework import dtypes
 from strataflow.compiler import cache, host, memref, native_libs, runtime
 from strataflow.compiler.pipeline import find_func, pipeline_name
 from strataflow.framework.errors import (
@@ -30,26 +31,16 @@ from strataflow.framework.errors import (
     InvalidArgumentError,
 )
 
-try:
-    import ml_dtypes
-
-    _BF16 = np.dtype(ml_dtypes.bfloat16)
-except ImportError:  # pragma: no cover - ml_dtypes is a dependency
-    _BF16 = None
-
-_ELEMENT_DTYPES = {
-    "f16": np.float16, "f32": np.float32, "f64": np.float64,
-    "i1": np.bool_, "i8": np.int8, "i16": np.int16, "i32": np.int32,
-    "i64": np.int64, "ui8": np.uint8, "bf16": _BF16,
-}
+_ELEMENT_TYPES = frozenset(d.mlir_name for d in dtypes.ALL)
 
 
 def numpy_dtype(element_type: ir.Type) -> np.dtype:
-    """The NumPy dtype of an MLIR element type (`f32` -> float32)."""
+    """The NumPy dtype of an MLIR element type (`f32` -> float32). bf16's
+    comes from ml_dtypes, imported only then: its import takes ~1 s."""
     name = str(element_type)
-    if name not in _ELEMENT_DTYPES:
+    if name not in _ELEMENT_TYPES:
         raise CompilationError(f"element type {name} cannot cross the NumPy boundary")
-    return np.dtype(_ELEMENT_DTYPES[name])
+    return np.dtype(dtypes.as_dtype(name).as_numpy_dtype)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import sys
 import numpy as np
 
 from strataflow.compiler import memref
+from strataflow.framework.dtypes import ALL, DType
 
 
 class _UnrankedMemRef(ctypes.Structure):
@@ -30,13 +31,14 @@ def format_print(message: str, values: np.ndarray) -> str:
     return f"{message} {text}" if message else text
 
 
-def _print_callback(dtype: np.dtype):
+def _print_callback(dtype: DType):
     def callback(message_ptr: int, values_ptr: int) -> None:
         message_desc = memref.descriptor_type(1).from_address(message_ptr)
         message = memref.view(message_desc, np.uint8, 1).tobytes().rstrip(b"\0")
         unranked = _UnrankedMemRef.from_address(values_ptr)
         desc = memref.descriptor_type(unranked.rank).from_address(unranked.descriptor)
-        values = memref.view(desc, dtype, unranked.rank)
+        # the NumPy dtype only now: bf16's imports ml_dtypes (~1 s)
+        values = memref.view(desc, np.dtype(dtype.as_numpy_dtype), unranked.rank)
         sys.stderr.write(format_print(message.decode("utf-8", "replace"), values) + "\n")
         sys.stderr.flush()
 
@@ -44,13 +46,7 @@ def _print_callback(dtype: np.dtype):
 
 
 def _print_symbols() -> dict:
-    from strataflow.compiler.jit import _ELEMENT_DTYPES
-
-    return {
-        f"sf_print_{name}": _print_callback(np.dtype(dtype))
-        for name, dtype in _ELEMENT_DTYPES.items()
-        if dtype is not None
-    }
+    return {f"sf_print_{d.mlir_name}": _print_callback(d) for d in ALL}
 
 
 _SYMBOLS: dict | None = None  # created once; ctypes callbacks must stay alive
