@@ -38,8 +38,8 @@ NB_MODULE(_sfnative, m) {
         "Registers sf passes and pipelines (idempotent).");
   m.def(
       "create_engine",
-      [](nb::object module, int optLevel, std::vector<std::string> sharedLibs,
-         std::string symbol, std::string pipeline) {
+      [](nb::object module, int optLevel, std::string symbol,
+         std::string pipeline) {
         // Text is parsed into a private context (any thread) and lowered
         // there by `pipeline`; a Module must not be touched by anyone else
         // until this returns.
@@ -53,22 +53,20 @@ NB_MODULE(_sfnative, m) {
           if (mlirModuleIsNull(raw))
             throw nb::type_error("expected an mlir.ir.Module or its text");
         }
-        std::vector<MlirStringRef> paths;
-        for (const std::string &lib : sharedLibs)
-          paths.push_back(mlirStringRefCreate(lib.data(), lib.size()));
         MlirExecutionEngine jit;
         {
           // Translation and code generation take 10s to 100s of ms: other
           // Python threads (the caller's tracing or training loop) run
           // meanwhile.
+          // No shared libraries: what the code calls is loaded into the
+          // global symbol scope beforehand (strataflow.compiler.native_libs).
           nb::gil_scoped_release release;
-          int n = int(paths.size());
           jit = mlirModuleIsNull(raw)
                     ? sfExecutionEngineCreateFromText(
                           mlirStringRefCreate(text.data(), text.size()),
                           mlirStringRefCreate(pipeline.data(), pipeline.size()),
-                          optLevel, n, paths.data(), /*enablePIC=*/true)
-                    : sfExecutionEngineCreate(raw, optLevel, n, paths.data(),
+                          optLevel, 0, nullptr, /*enablePIC=*/true)
+                    : sfExecutionEngineCreate(raw, optLevel, 0, nullptr,
                                               /*enablePIC=*/true);
           if (!mlirExecutionEngineIsNull(jit) && !symbol.empty())
             (void)mlirExecutionEngineLookupPacked(
@@ -78,8 +76,8 @@ NB_MODULE(_sfnative, m) {
           throw std::runtime_error("could not create an ExecutionEngine");
         return nb::steal(mlirPythonExecutionEngineToCapsule(jit));
       },
-      nb::arg("module"), nb::arg("opt_level"), nb::arg("shared_libs"),
-      nb::arg("symbol"), nb::arg("pipeline") = "",
+      nb::arg("module"), nb::arg("opt_level"), nb::arg("symbol"),
+      nb::arg("pipeline") = "",
       "An ExecutionEngine (as a capsule for ExecutionEngine._CAPICreate) for "
       "an LLVM-dialect module, or for the text of a module that `pipeline` "
       "lowers to one, with the machine code of `symbol` generated; the GIL "

@@ -16,6 +16,7 @@ def test_built_files_are_found_next_to_the_native_module():
     assert tools.native_dir() == built
     assert os.path.isfile(tools.sf_opt_path())
     assert native_libs.KERNELS == os.path.join(built, "libsf_kernels.so")
+    assert os.path.isfile(native_libs.RUNTIME)  # compiled code calls it everywhere
 
 
 @pytest.mark.skipif(platform.machine() != "x86_64", reason="the kernels are x86-64 code")

@@ -21,8 +21,9 @@ MlirExecutionEngine sfExecutionEngineCreate(MlirModule module, int optLevel,
                                             bool enablePIC);
 /// The same for a module given as text, parsed into a private context and
 /// lowered there by `pipeline` (a pass pipeline on `builtin.module`, empty
-/// if the text is LLVM dialect already): callable from any thread, one
-/// engine built at a time. Null if any step fails.
+/// if the text is LLVM dialect already): callable from any thread, by
+/// several at once (each takes a context of its own from a pool). Null if
+/// any step fails.
 MlirExecutionEngine sfExecutionEngineCreateFromText(
     MlirStringRef text, MlirStringRef pipeline, int optLevel, int numPaths,
     const MlirStringRef *sharedLibPaths, bool enablePIC);

@@ -33,7 +33,9 @@
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 
+#include <memory>
 #include <mutex>
+#include <vector>
 
 using namespace mlir;
 
@@ -88,37 +90,81 @@ MlirExecutionEngine sfExecutionEngineCreate(MlirModule module, int optLevel,
   return wrap(engine->release());
 }
 
-MlirExecutionEngine sfExecutionEngineCreateFromText(
-    MlirStringRef text, MlirStringRef pipeline, int optLevel, int numPaths,
-    const MlirStringRef *sharedLibPaths, bool enablePIC) {
-  // One context for all of them, one compile at a time: contexts are not
-  // thread-safe, and creating one per compile costs ~10 ms. Passes run on
-  // this thread only: the caller's thread needs the other cores.
-  static std::mutex mutex;
-  static MLIRContext *context = [] {
+namespace {
+/// Contexts for compiles from text, each used by one thread at a time: a
+/// context without threading is not thread-safe, and one with it would run
+/// passes on the other cores, which the caller's thread needs. Reused,
+/// because a new one costs ~15 ms with its dialects loaded; a compile that
+/// finds none free (another thread's optimized compile can hold one for a
+/// second) makes one rather than wait.
+class ContextPool {
+public:
+  std::unique_ptr<MLIRContext> acquire() {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!free.empty()) {
+        std::unique_ptr<MLIRContext> context = std::move(free.back());
+        free.pop_back();
+        return context;
+      }
+    }
     DialectRegistry registry;
     registerAllDialects(registry);
     registerAllExtensions(registry);
     registry.insert<sf::SfDialect>();
-    return new MLIRContext(registry, MLIRContext::Threading::DISABLED);
-  }();
-  std::lock_guard<std::mutex> lock(mutex);
-  // Diagnostics are dropped: the text is our own printed module, and a
-  // failure only means the caller keeps the code it has.
-  ScopedDiagnosticHandler quiet(context, [](Diagnostic &) { return success(); });
-  OwningOpRef<ModuleOp> module =
-      parseSourceString<ModuleOp>(unwrap(text), ParserConfig(context));
-  if (!module)
-    return {nullptr};
-  if (pipeline.length) {
-    PassManager pm(context);
-    pm.enableVerifier(false); // the result is verified once, below
-    std::string error;
-    llvm::raw_string_ostream errors(error);
-    if (failed(parsePassPipeline(unwrap(pipeline), pm, errors)) ||
-        failed(pm.run(*module)) || failed(verify(*module)))
-      return {nullptr};
+    auto context = std::make_unique<MLIRContext>(
+        registry, MLIRContext::Threading::DISABLED);
+    // Those that the CPU pipelines produce, now (a warm-up makes the first
+    // context in the background): loading them costs a first compile
+    // ~15 ms. Not all ~70: each loaded dialect adds its patterns to every
+    // canonicalization.
+    for (StringRef name : {"affine", "arith", "async", "bufferization", "cf",
+                           "func", "index", "linalg", "llvm", "math", "memref",
+                           "omp", "scf", "sf", "tensor", "ub", "vector"})
+      context->getOrLoadDialect(name);
+    return context;
   }
-  return sfExecutionEngineCreate(wrap(*module), optLevel, numPaths,
-                                 sharedLibPaths, enablePIC);
+  void release(std::unique_ptr<MLIRContext> context) {
+    std::lock_guard<std::mutex> lock(mutex);
+    free.push_back(std::move(context));
+  }
+
+private:
+  std::mutex mutex;
+  std::vector<std::unique_ptr<MLIRContext>> free;
+};
+} // namespace
+
+MlirExecutionEngine sfExecutionEngineCreateFromText(
+    MlirStringRef text, MlirStringRef pipeline, int optLevel, int numPaths,
+    const MlirStringRef *sharedLibPaths, bool enablePIC) {
+  static ContextPool *pool = new ContextPool; // never destroyed: see below
+  std::unique_ptr<MLIRContext> context = pool->acquire();
+  MlirExecutionEngine engine{nullptr};
+  {
+    // Diagnostics are dropped: the text is our own printed module, and the
+    // caller redoes a failed compile where it reports them.
+    ScopedDiagnosticHandler quiet(context.get(),
+                                  [](Diagnostic &) { return success(); });
+    OwningOpRef<ModuleOp> module =
+        parseSourceString<ModuleOp>(unwrap(text), ParserConfig(context.get()));
+    bool lowered = bool(module);
+    if (lowered && pipeline.length) {
+      PassManager pm(context.get());
+      pm.enableVerifier(false); // the result is verified once, below
+      std::string error;
+      llvm::raw_string_ostream errors(error);
+      lowered = succeeded(parsePassPipeline(unwrap(pipeline), pm, errors)) &&
+                succeeded(pm.run(*module)) && succeeded(verify(*module));
+    }
+    // The engine holds LLVM IR translated from the module: the module (and
+    // so the context) is free once it exists.
+    if (lowered)
+      engine = sfExecutionEngineCreate(wrap(*module), optLevel, numPaths,
+                                       sharedLibPaths, enablePIC);
+  }
+  // Pooled contexts outlive any compile, including a background one still
+  // running at interpreter exit: the pool is leaked, not destroyed.
+  pool->release(std::move(context));
+  return engine;
 }

@@ -173,7 +173,8 @@ def test_two_processes_compile_at_once(cache_dir):
         with compiler.new_context() as ctx:
             assert cache.load_lowered(key, ctx) is not None
         if shutil.which("ld"):
-            assert isinstance(cache.load_object(key, jit.SharedObjectEngine), jit.SharedObjectEngine)
+            engine = cache.load_object(key, lambda p: jit.SharedObjectEngine(p, jit.pipeline_threads()))
+            assert isinstance(engine, jit.SharedObjectEngine)
 
 
 def test_opt_level_by_size():

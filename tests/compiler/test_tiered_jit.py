@@ -129,10 +129,10 @@ def test_opt_level_zero_really_skips_the_optimizing_code_generator(tmp_path):
 def test_a_failed_tier_up_warns_and_keeps_the_first_tier(tiered, monkeypatch):
     create = jit._create_engine
 
-    def fail_in_background(module, *args):
-        if isinstance(module, str):  # the background compile gets the text
+    def fail_in_background(module, opt_level, *args):
+        if opt_level > 0:  # the first tier is made at level 0
             raise jit.CompilationError("injected")
-        return create(module, *args)
+        return create(module, opt_level, *args)
 
     monkeypatch.setattr(jit, "_create_engine", fail_in_background)
     rng = np.random.default_rng(1)

@@ -233,15 +233,15 @@ def compiled_engine(
     *,
     symbol: str | None = None,
     open_object: Callable[[str], object] | None = None,
-    first_tier: tuple[str, Callable[..., object]] | None = None,
+    first_tier: tuple[Callable[[str], object], Callable[..., object]] | None = None,
 ):
     """The engine for `module` lowered by `pipeline`: cached, or built by
     `build(llvm_module, opt_level)` (opt level chosen by size when None).
     With `symbol` (the entry point to look up) and `open_object(path)` (an
     engine-like wrapper of a loaded shared object) machine code is cached.
 
-    `first_tier = (quick_pipeline, tier_up)` compiles a big module in two
-    tiers: quick code now (`quick_pipeline`, opt level 0), and the engine
+    `first_tier = (quick, tier_up)` compiles a big module in two tiers:
+    quick code now (`quick(ir_text)` makes its engine), and the engine
     returned is `tier_up(quick_engine, ir_text, pipeline, opt_level, done)`,
     which makes the optimized code in the background and calls
     `done(optimized_engine)` once it exists (that is what goes to the disk
@@ -271,10 +271,8 @@ def compiled_engine(
 
     if (first_tier is not None and standalone and opt_level is None and level > 0
             and len(ir_text) >= TIER_UP_CHARS and config.tiered_compilation_enabled()):
-        quick_pipeline, tier_up = first_tier
-        quick = ir.Module.parse(ir_text, context=module.context)
-        run_pipeline(quick, quick_pipeline)
-        engine = tier_up(build(quick, 0), ir_text, pipeline, level, store)
+        quick, tier_up = first_tier
+        engine = tier_up(quick(ir_text), ir_text, pipeline, level, store)
     else:
         lowered = load_lowered(key, module.context) if enabled else None
         if lowered is None:

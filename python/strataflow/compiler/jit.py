@@ -24,7 +24,7 @@ from mlir.execution_engine import ExecutionEngine
 from strataflow import config
 from strataflow.framework import dtypes
 from strataflow.compiler import cache, host, memref, native_libs, runtime
-from strataflow.compiler.pipeline import find_func, pipeline_name
+from strataflow.compiler.pipeline import find_func, pipeline_name, run_pipeline
 from strataflow.framework.errors import (
     CompilationError,
     CompilerFallbackWarning,
@@ -78,6 +78,14 @@ def _threads() -> int:
     return threads
 
 
+def pipeline_threads(optimize: bool | None = None, first_tier: bool = False) -> int:
+    """The threads that code from `jit_pipeline(optimize, first_tier)` runs
+    on: the first tier leaves one core to the background compile."""
+    if not (config.optimizer_enabled() if optimize is None else optimize):
+        return 1
+    return max(_threads() - 1, 1) if first_tier else _threads()
+
+
 def jit_pipeline(optimize: bool | None = None, first_tier: bool = False) -> str:
     """The pipeline the JIT uses: the optimizing CPU schedule for this host's
     vector ISA and the configured thread count (on OpenMP threads where its
@@ -85,35 +93,22 @@ def jit_pipeline(optimize: bool | None = None, first_tier: bool = False) -> str:
     here (`optimize=False`: naive loops). `first_tier`: the quick variant
     for the first calls of a tiered compile, which leaves one core to the
     background compile of the optimized code."""
-    if optimize is None:
-        optimize = config.optimizer_enabled()
-    if not optimize:
+    threads = pipeline_threads(optimize, first_tier)
+    if not (config.optimizer_enabled() if optimize is None else optimize):
         return pipeline_name("llvm")
     target = host.vector_target()
-    threads = max(_threads() - 1, 1) if first_tier else _threads()
     kernels = config.kernels_enabled() and native_libs.kernels_usable(target, threads)
-    # loaded now: the OpenMP calls appear only in the translation to LLVM IR
-    openmp = threads > 1 and native_libs.load_openmp()
+    openmp = threads > 1 and native_libs.openmp_runtime() is not None
     return pipeline_name(
         "llvm", f"optimize=1 target={target} threads={threads} kernels={int(kernels)}"
         + (" openmp=1" if openmp else "") + (" first-tier=1" if first_tier else "")
     )
 
 
-def _engine_libs() -> list[str]:
-    """The shared libraries every engine loads."""
-    return [native_libs.runtime_lib("libmlir_c_runner_utils.so")]
-
-
-def _build_engine(llvm_module: ir.Module, opt_level: int) -> ExecutionEngine:
+def _build_engine(llvm_module: ir.Module, opt_level: int, threads: int) -> ExecutionEngine:
+    """The engine of a lowered module whose code runs on `threads` threads."""
     memref.keep_freed_memory()
-    # a symbol table, not a walk of the ops: that would import the llvm
-    # dialect's Python op classes (30 ms) on a first compile
-    declared = ir.SymbolTable(llvm_module.operation)
-    if "mlirAsyncRuntimeExecute" in declared:
-        native_libs.load_global(native_libs.runtime_lib("libmlir_async_runtime.so"))
-    if any(symbol in declared for symbol in native_libs.KERNEL_SYMBOLS):
-        native_libs.load_kernels()
+    native_libs.preload(threads)
     engine = _create_engine(llvm_module, opt_level)
     # Once per engine, before its first lookup generates code (engines are
     # shared through the compile cache).
@@ -133,10 +128,26 @@ def _create_engine(
     from strataflow import _sfnative
 
     try:
-        capsule = _sfnative.create_engine(module, opt_level, _engine_libs(), symbol, pipeline)
+        capsule = _sfnative.create_engine(module, opt_level, symbol, pipeline)
     except RuntimeError as e:
         raise CompilationError(f"LLVM could not compile the module: {e}") from None
     return ExecutionEngine._CAPICreate(capsule)
+
+
+def _first_tier_engine(context: ir.Context, ir_text: str, pipeline: str, threads: int,
+                       symbol: str):
+    """The quick engine of a tiered compile, made from the module's text in
+    a context of the native side whose dialects are loaded already (the
+    warm-up made it), with the GIL released; where that fails, made again
+    here, in the function's own context, which reports why."""
+    memref.keep_freed_memory()
+    native_libs.preload(threads)
+    try:
+        return _create_engine(ir_text, 0, symbol, pipeline)
+    except CompilationError:
+        quick = ir.Module.parse(ir_text, context=context)
+        run_pipeline(quick, pipeline)
+        return _build_engine(quick, 0, threads)
 
 
 _WARM_UP_MODULE = "llvm.func @sf_warm_up() { llvm.return }"
@@ -144,11 +155,11 @@ _warm_up_started = False
 
 
 def warm_up() -> None:
-    """Starts LLVM's one-time set-up (~40 ms: target, pass and code generator
-    initialization) and the loading of the kernels and OpenMP runtime
-    (~20 ms) in a background thread, once per process: called when the
-    first function is traced, it overlaps the trace instead of delaying the
-    first compile."""
+    """Starts LLVM's one-time set-up (target and code generator), a warm
+    context for compiles from text, and the loading of the libraries the
+    first-tier code calls, in a background thread, once per process: called
+    when the first function is traced, it overlaps the trace instead of
+    delaying the first compile."""
     global _warm_up_started
     if _warm_up_started:
         return
@@ -156,8 +167,10 @@ def warm_up() -> None:
 
     def run() -> None:
         try:
-            native_libs.preload(_threads())
             _create_engine(_WARM_UP_MODULE, 0, "sf_warm_up")
+            # the libraries the optimized code calls (the OpenMP runtime:
+            # ~20 ms) are loaded by the background compile that makes it
+            native_libs.preload(pipeline_threads(first_tier=True))
         except (OSError, CompilationError):
             pass  # the first real compile reports what is wrong
 
@@ -174,15 +187,17 @@ class TieredEngine:
     changed; the quick code stays loaded (a call may still be running it).
     """
 
-    def __init__(self, quick, ir_text: str, pipeline: str, opt_level: int, symbol: str, done):
+    def __init__(self, quick, ir_text: str, pipeline: str, opt_level: int, threads: int,
+                 symbol: str, done):
         self.engine = quick
         self.version = 0
         self._retired = []
 
         def tier_up() -> None:
             try:
+                native_libs.preload(threads)
                 final = _create_engine(ir_text, opt_level, symbol, pipeline)
-            except CompilationError:
+            except (OSError, CompilationError):
                 warnings.warn(
                     f"{symbol}: its optimized code could not be generated, the first-tier "
                     "code keeps running; sf.config.set_tiered_compilation(False) compiles "
@@ -203,15 +218,10 @@ class SharedObjectEngine:
     """Machine code from the disk cache: a loaded `.so` with the lookup of
     an ExecutionEngine (whose packed wrappers it holds as `_mlir_<name>`)."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, threads: int):
         memref.keep_freed_memory()
-        # the library resolves their symbols at dlopen
-        native_libs.load_global(native_libs.runtime_lib("libmlir_c_runner_utils.so"))
-        native_libs.load_global(native_libs.runtime_lib("libmlir_async_runtime.so"))
-        # before the library that calls them
-        if os.path.exists(native_libs.KERNELS):
-            native_libs.load_kernels()
-        native_libs.load_openmp()
+        # before the library, which resolves their symbols when it is loaded
+        native_libs.preload(threads)
         self._library = ctypes.CDLL(path, mode=os.RTLD_NOW | os.RTLD_LOCAL)
 
     def raw_lookup(self, name: str) -> int:
@@ -234,12 +244,20 @@ class CompiledFunction:
         self.outputs = [TensorSig.of(t) for t in ftype.results]
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get(module.context)
         symbol = f"_mlir_ciface_{name}"
-        tier_up = lambda quick, text, pipeline, level, done: TieredEngine(  # noqa: E731
-            quick, text, pipeline, level, symbol, done)
+        threads = pipeline_threads(optimize)
+        quick_pipeline = jit_pipeline(optimize, first_tier=True)
+        quick_threads = pipeline_threads(optimize, first_tier=True)
         self._engine = cache.compiled_engine(
-            module, jit_pipeline(optimize), _build_engine, opt_level,
-            symbol=symbol, open_object=SharedObjectEngine,
-            first_tier=(jit_pipeline(optimize, first_tier=True), tier_up),
+            module, jit_pipeline(optimize),
+            lambda llvm_module, level: _build_engine(llvm_module, level, threads),
+            opt_level, symbol=symbol,
+            open_object=lambda path: SharedObjectEngine(path, threads),
+            first_tier=(
+                lambda text: _first_tier_engine(
+                    module.context, text, quick_pipeline, quick_threads, symbol),
+                lambda quick, text, pipeline, level, done: TieredEngine(
+                    quick, text, pipeline, level, threads, symbol, done),
+            ),
         )
         # not None while optimized code may still replace the first code
         self.tiering = self._engine if isinstance(self._engine, TieredEngine) else None

@@ -1,6 +1,6 @@
-"""Native libraries that compiled code calls at run time: MLIR's runtime
-libraries (async runtime, C runner utils), our precompiled kernels and the
-OpenMP runtime that the threaded kernels run on.
+"""Native libraries that compiled code calls at run time: our runtime
+(`libsf_runtime.so`), MLIR's bf16 conversions and async runtime, our
+precompiled kernels and the OpenMP runtime that the threaded kernels run on.
 
     >>> os.path.basename(runtime_lib("libmlir_async_runtime.so"))
     'libmlir_async_runtime.so'
@@ -25,8 +25,7 @@ from strataflow.tools import native_dir
 _PACKAGE = native_dir()
 KERNELS = os.path.join(_PACKAGE, "libsf_kernels.so")
 KERNELS_OMP = os.path.join(_PACKAGE, "libsf_kernels_omp.so")
-KERNEL_SYMBOLS = tuple(f"sf_gemm_f32_{isa}_{variant}"
-                       for isa in ("avx2", "avx512") for variant in ("st", "mt"))
+RUNTIME = os.path.join(_PACKAGE, "libsf_runtime.so")
 
 
 def runtime_lib(name: str) -> str:
@@ -95,17 +94,18 @@ def load_openmp() -> bool:
 
 
 def preload(threads: int) -> None:
-    """Loads what a compile for `threads` threads will (the OpenMP runtime,
-    the kernels): a background thread does it ahead of the first compile."""
-    if threads > 1:
-        load_openmp()
+    """Loads what code compiled for `threads` threads may call, once: our
+    runtime (`memrefCopy`), MLIR's bf16 conversions, the kernels, and for
+    more than one thread the OpenMP runtime (or else the async runtime) and
+    the threaded kernels. Code must find them loaded before it is linked; a
+    background thread can load them ahead."""
+    # Not libmlir_c_runner_utils: it loads a second MLIR (~75 ms).
+    load_global(RUNTIME, runtime_lib("libmlir_float16_utils.so"))
     if os.path.exists(KERNELS):
-        load_kernels()
-
-
-def load_kernels() -> None:
-    """Loads the kernels, and the threaded ones where OpenMP is installed
-    (after its runtime, whose symbols they resolve when loaded)."""
-    load_global(KERNELS)
-    if os.path.exists(KERNELS_OMP) and load_openmp():
+        load_global(KERNELS)
+    if threads <= 1:
+        return
+    if not load_openmp():
+        load_global(runtime_lib("libmlir_async_runtime.so"))
+    elif os.path.exists(KERNELS_OMP):  # after the runtime whose symbols it uses
         load_global(KERNELS_OMP)
