@@ -33,7 +33,6 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from importlib import metadata
 from typing import Callable
 
 from mlir import ir
@@ -52,17 +51,17 @@ _writers: list[threading.Thread] = []  # links of shared objects in flight
 
 @functools.lru_cache(maxsize=None)
 def _build_fingerprint() -> str:
-    """MLIR wheel and strataflow versions, plus our native libraries (their
-    size and mtime change with every rebuild of the C++ passes or kernels)."""
+    """The host, and the native libraries that compile and run the code:
+    MLIR's, ours, the kernels (size and mtime change with every install or
+    rebuild; reading package versions costs milliseconds more)."""
+    from mlir import _mlir_libs
+
     from strataflow import _sfnative
 
     parts = [host.fingerprint()]
-    for dist in ("xtc-mlir-python-bindings", "strataflow"):
-        try:
-            parts.append(f"{dist}={metadata.version(dist)}")
-        except metadata.PackageNotFoundError:
-            parts.append(f"{dist}=dev")
-    for path in (_sfnative.__file__, native_libs.KERNELS, native_libs.KERNELS_OMP):
+    mlir_capi = os.path.join(os.path.dirname(_mlir_libs.__file__), "libMLIRPythonCAPI.so")
+    for path in (mlir_capi, _sfnative.__file__, native_libs.RUNTIME, native_libs.KERNELS,
+                 native_libs.KERNELS_OMP):
         try:
             stat = os.stat(path)
             parts.append(f"{os.path.basename(path)}={stat.st_size}:{stat.st_mtime_ns}")
