@@ -58,13 +58,20 @@ constexpr int64_t kFirstTierVectorizeWork = int64_t(1) << 22;
 // LLVM dialect, ready for the ExecutionEngine. i1 buffers become i8 first
 // (the memref lowering aborts on i1 stores). expand-strided-metadata makes
 // affine.apply for dynamic subview offsets, hence the second lower-affine.
-constexpr const char *kToLLVM =
-    "scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},canonicalize,"
-    "convert-vector-to-llvm,lower-affine,convert-scf-to-cf,"
-    "expand-strided-metadata,lower-affine,finalize-memref-to-llvm,convert-math-to-llvm,"
-    "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
-    "convert-func-to-llvm,convert-cf-to-llvm,convert-ub-to-llvm,"
-    "reconcile-unrealized-casts";
+// Math ops become LLVM intrinsics or libm calls here, unless that was done
+// before (`mathLowered`, see toLLVM); `tidy` canonicalizes the unrolled
+// vector code (a first tier skips it).
+constexpr const char *kMathToLLVM = "convert-math-to-llvm,convert-math-to-libm,";
+std::string toLLVMDialect(bool mathLowered, bool tidy = true) {
+  return std::string(
+             "scf-forall-to-for,convert-vector-to-scf{full-unroll target-rank=1},") +
+         (tidy ? "canonicalize," : "") +
+         "convert-vector-to-llvm,lower-affine,convert-scf-to-cf,"
+         "expand-strided-metadata,lower-affine,finalize-memref-to-llvm," +
+         (mathLowered ? "" : kMathToLLVM) +
+         "convert-arith-to-llvm,convert-index-to-llvm,convert-func-to-llvm,"
+         "convert-cf-to-llvm,convert-ub-to-llvm,reconcile-unrealized-casts";
+}
 constexpr const char *kOpenMPToLLVM =
     ",convert-openmp-to-llvm,reconcile-unrealized-casts";
 
@@ -74,7 +81,7 @@ std::string kernelsToLLVM(int threads) {
   std::string text = "inline,symbol-dce,canonicalize,cse,";
   if (threads > 1)
     text += "convert-scf-to-openmp,";
-  text += kToLLVM;
+  text += toLLVMDialect(/*mathLowered=*/false);
   return threads > 1 ? text + kOpenMPToLLVM : text;
 }
 
@@ -133,7 +140,9 @@ std::string toLoops(const CpuPipelineOptions &options) {
             (options.firstTier
                  ? " min-work=" + std::to_string(kFirstTierVectorizeWork)
                  : "") +
-            "}),canonicalize,cse,";
+            "})," +
+            // tidies what tiling made; a first tier has no time for that
+            (options.firstTier ? "" : "canonicalize,cse,");
   text += kBufferize;
   if (kernels)
     text += "sf-cpu-gemm-to-call{target=" + options.target +
@@ -149,7 +158,7 @@ std::string toLLVM(const CpuPipelineOptions &options) {
   // no vector form for); what has no intrinsic (erf) becomes libm calls
   // before the vector lowering, which then lowers the unrolling.
   if (options.optimize)
-    text += "convert-math-to-llvm,convert-math-to-libm,";
+    text += kMathToLLVM;
   bool openmp = options.openmp && options.threads > 1;
   if (openmp)
     text += "func.func(sf-cpu-parallelize{min-parallel-work=" +
@@ -159,7 +168,7 @@ std::string toLLVM(const CpuPipelineOptions &options) {
     text += "func.func(sf-cpu-parallelize)," + asyncParallel(options.threads);
   else
     text += "func.func(sf-cpu-parallelize{sequential=1}),";
-  text += kToLLVM;
+  text += toLLVMDialect(/*mathLowered=*/options.optimize, !options.firstTier);
   return openmp ? text + kOpenMPToLLVM : text;
 }
 } // namespace
