@@ -249,3 +249,46 @@ def test_assigned_names_order():
 
     tree = ast.parse("a = 1\nfor b in c:\n    d, e = 1, 2\ndef g(): h = 1\n")
     assert transformer.assigned_names(tree.body) == ["a", "b", "d", "e", "g"]
+
+
+def _decorated(f):
+    return f
+
+
+@_decorated
+def _ends_in_a_bracket(x):
+    return max(x,
+               0
+               )
+
+
+def _ends_in_a_nested_function(x):
+    def inner():
+        return (x
+                + 1)
+    return inner
+
+
+def _only_a_docstring():
+    """Nothing else."""
+
+
+class _Holder:
+    @staticmethod
+    def method(x):
+        y = [v * 2 for v in x]
+        return y
+
+
+@pytest.mark.parametrize("fn", [_ends_in_a_bracket, _ends_in_a_nested_function,
+                                _only_a_docstring, _Holder.method])
+def test_definitions_are_read_whole(fn):
+    # their lines are found from the code's positions, not by tokenizing
+    import ast
+    import inspect
+    import textwrap
+
+    from strataflow.staging.autograph import conversion
+
+    want = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    assert ast.dump(conversion._parse(fn)) == ast.dump(want)
