@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import inspect
 import linecache
 import os
@@ -45,9 +46,12 @@ def is_user_code(func) -> bool:
     if code is None or code.co_name == "<lambda>" or getattr(func, "__ag_do_not_convert__", False):
         return False
     filename = code.co_filename
-    if filename.startswith("<"):
-        return False
-    return not os.path.realpath(filename).startswith(_LIBRARY_DIRS)
+    return not filename.startswith("<") and not _in_library(filename)
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_library(filename: str) -> bool:
+    return os.path.realpath(filename).startswith(_LIBRARY_DIRS)  # realpath: a few stat calls
 
 
 def convert(func):
