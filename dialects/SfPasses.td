@@ -260,4 +260,27 @@ def SfWidenBoolMemrefs : Pass<"sf-widen-bool-memrefs", "ModuleOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def SfPrepareFastISel : Pass<"sf-prepare-fast-isel", "::mlir::LLVM::LLVMFuncOp"> {
+  let summary = "Shape LLVM-dialect code for LLVM's fast instruction selector";
+  let description = [{
+    At opt level 0 LLVM selects instructions with FastISel, which does not
+    handle `insertvalue`, nor `uitofp` from i1: from the last such
+    instruction up, a block goes through the SelectionDAG selector, about
+    3x slower. The memref lowering builds a descriptor struct for every
+    buffer and reads its fields back, so that was most blocks. This pass
+    (one walk, far cheaper than canonicalize):
+    - forwards each `llvm.extractvalue` from the insert that wrote the field
+      (the op's folder) and erases the inserts nothing reads;
+    - moves the insert chains still needed (a returned struct) into the
+      block that uses them;
+    - makes `uitofp i1 -> f` a `zext` to i32 and a `sitofp`.
+    ```mlir
+    %d1 = llvm.insertvalue %p, %d0[1] : !llvm.struct<(ptr, ptr, i64)>
+    %q = llvm.extractvalue %d1[1] : !llvm.struct<(ptr, ptr, i64)>
+    // %q is %p; %d1 goes if nothing else reads it
+    ```
+    The first tier of a tiered compile runs it before code generation.
+  }];
+}
+
 #endif // SF_PASSES_TD

@@ -169,7 +169,10 @@ std::string toLLVM(const CpuPipelineOptions &options) {
   else
     text += "func.func(sf-cpu-parallelize{sequential=1}),";
   text += toLLVMDialect(/*mathLowered=*/options.optimize, !options.firstTier);
-  return openmp ? text + kOpenMPToLLVM : text;
+  if (openmp)
+    text += kOpenMPToLLVM;
+  // code generated at opt level 0 selects instructions faster without them
+  return options.firstTier ? text + ",llvm.func(sf-prepare-fast-isel)" : text;
 }
 } // namespace
 
