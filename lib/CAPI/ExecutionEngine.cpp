@@ -99,13 +99,19 @@ namespace {
 /// second) makes one rather than wait.
 class ContextPool {
 public:
-  std::unique_ptr<MLIRContext> acquire() {
+  /// A context and the compiles it has served.
+  struct Lease {
+    std::unique_ptr<MLIRContext> context;
+    int compiles = 0;
+  };
+
+  Lease acquire() {
     {
       std::lock_guard<std::mutex> lock(mutex);
       if (!free.empty()) {
-        std::unique_ptr<MLIRContext> context = std::move(free.back());
+        Lease lease = std::move(free.back());
         free.pop_back();
-        return context;
+        return lease;
       }
     }
     DialectRegistry registry;
@@ -122,16 +128,22 @@ public:
                            "func", "index", "linalg", "llvm", "math", "memref",
                            "omp", "scf", "sf", "tensor", "ub", "vector"})
       context->getOrLoadDialect(name);
-    return context;
+    return {std::move(context)};
   }
-  void release(std::unique_ptr<MLIRContext> context) {
+
+  /// A context keeps every type and attribute its compiles created: after
+  /// a number of them it is dropped rather than grow for the process's life.
+  void release(Lease lease) {
+    if (++lease.compiles >= kCompilesPerContext)
+      return;
     std::lock_guard<std::mutex> lock(mutex);
-    free.push_back(std::move(context));
+    free.push_back(std::move(lease));
   }
 
 private:
+  static constexpr int kCompilesPerContext = 64;
   std::mutex mutex;
-  std::vector<std::unique_ptr<MLIRContext>> free;
+  std::vector<Lease> free;
 };
 } // namespace
 
@@ -139,18 +151,19 @@ MlirExecutionEngine sfExecutionEngineCreateFromText(
     MlirStringRef text, MlirStringRef pipeline, int optLevel, int numPaths,
     const MlirStringRef *sharedLibPaths, bool enablePIC) {
   static ContextPool *pool = new ContextPool; // never destroyed: see below
-  std::unique_ptr<MLIRContext> context = pool->acquire();
+  ContextPool::Lease lease = pool->acquire();
+  MLIRContext *context = lease.context.get();
   MlirExecutionEngine engine{nullptr};
   {
     // Diagnostics are dropped: the text is our own printed module, and the
     // caller redoes a failed compile where it reports them.
-    ScopedDiagnosticHandler quiet(context.get(),
+    ScopedDiagnosticHandler quiet(context,
                                   [](Diagnostic &) { return success(); });
     OwningOpRef<ModuleOp> module =
-        parseSourceString<ModuleOp>(unwrap(text), ParserConfig(context.get()));
+        parseSourceString<ModuleOp>(unwrap(text), ParserConfig(context));
     bool lowered = bool(module);
     if (lowered && pipeline.length) {
-      PassManager pm(context.get());
+      PassManager pm(context);
       pm.enableVerifier(false); // the result is verified once, below
       std::string error;
       llvm::raw_string_ostream errors(error);
@@ -165,6 +178,6 @@ MlirExecutionEngine sfExecutionEngineCreateFromText(
   }
   // Pooled contexts outlive any compile, including a background one still
   // running at interpreter exit: the pool is leaked, not destroyed.
-  pool->release(std::move(context));
+  pool->release(std::move(lease));
   return engine;
 }

@@ -146,3 +146,23 @@ def test_a_failed_tier_up_warns_and_keeps_the_first_tier(tiered, monkeypatch):
     assert f.get_concrete_function(x, w, b)._compiled._compiled._engine.version == 0
     for got, want in zip(first + again, reference(x, w, b) * 2):
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-5)
+
+
+def test_compiles_from_text_keep_working_as_contexts_are_recycled():
+    # Compiles from text share pooled native contexts, each retired after
+    # 64 compiles (a context keeps what its compiles created).
+    import ctypes
+
+    for n in range(150):
+        text = f"""llvm.func @add_{n}(%x: i64) -> i64 {{
+          %c = llvm.mlir.constant({n} : i64) : i64
+          %y = llvm.add %x, %c : i64
+          llvm.return %y : i64
+        }}"""
+        engine = jit._create_engine(text, 0, f"add_{n}")
+        address = engine.raw_lookup(f"add_{n}")
+        # the packed wrapper: void f(void **args), results after arguments
+        x, y = ctypes.c_int64(1000), ctypes.c_int64(0)
+        args = (ctypes.c_void_p * 2)(ctypes.addressof(x), ctypes.addressof(y))
+        ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address)(args)
+        assert y.value == 1000 + n
