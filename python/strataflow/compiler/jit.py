@@ -168,9 +168,10 @@ def warm_up() -> None:
     def run() -> None:
         try:
             _create_engine(_WARM_UP_MODULE, 0, "sf_warm_up")
-            # the libraries the optimized code calls (the OpenMP runtime:
-            # ~20 ms) are loaded by the background compile that makes it
+            # what first-tier code calls, then what all code calls (the
+            # OpenMP runtime: ~5-20 ms, which first-tier code does without)
             native_libs.preload(pipeline_threads(first_tier=True))
+            native_libs.preload(pipeline_threads())
         except (OSError, CompilationError):
             pass  # the first real compile reports what is wrong
 
