@@ -14,6 +14,7 @@ that MLIR's OpenMP lowering calls).
 """
 from __future__ import annotations
 
+import ctypes
 import functools
 import os
 import sys
@@ -96,7 +97,12 @@ def load_openmp() -> bool:
     # sleep: enough for the next loop or matmul of a step, short enough not
     # to hold a core from the rest of the program (TF's advice for MKL too).
     os.environ.setdefault("KMP_BLOCKTIME", "1")
-    load_global(omp)
+    if omp not in _loaded:
+        load_global(omp)
+        # Its set-up (reading the machine's topology, ~2 ms) now, where a
+        # background thread usually loads it, not in the first parallel
+        # region of a first call.
+        ctypes.CDLL(omp).omp_get_max_threads()
     return True
 
 
