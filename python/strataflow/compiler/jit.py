@@ -167,11 +167,10 @@ def warm_up() -> None:
 
     def run() -> None:
         try:
-            _create_engine(_WARM_UP_MODULE, 0, "sf_warm_up")
-            # what first-tier code calls, then what all code calls (the
-            # OpenMP runtime: ~5-20 ms, which first-tier code does without)
-            native_libs.preload(pipeline_threads(first_tier=True))
+            # Libraries first: a compile looking up symbols waits for a
+            # library being loaded meanwhile (the OpenMP runtime: 5-20 ms).
             native_libs.preload(pipeline_threads())
+            _create_engine(_WARM_UP_MODULE, 0, "sf_warm_up")
         except (OSError, CompilationError):
             pass  # the first real compile reports what is wrong
 

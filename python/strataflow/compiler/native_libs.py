@@ -48,6 +48,8 @@ def load_global(*paths: str) -> None:
     `__mlir_execution_engine_destroy` when it dies, which deletes the
     process-wide runtime under every other engine (the next parallel loop
     dereferences null)."""
+    if all(p in _loaded for p in paths):
+        return  # without waiting for what another thread is loading
     from strataflow import _sfnative
 
     with _loading:
