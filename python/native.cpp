@@ -83,6 +83,20 @@ NB_MODULE(_sfnative, m) {
       "lowers to one, with the machine code of `symbol` generated; the GIL "
       "is released meanwhile.");
   m.def(
+      "clone_module",
+      [](nb::object module) {
+        MlirModule raw = mlirPythonCapsuleToModule(
+            module.attr(MLIR_PYTHON_CAPI_PTR_ATTR).ptr());
+        if (mlirModuleIsNull(raw))
+          throw nb::type_error("expected an mlir.ir.Module");
+        MlirOperation copy = mlirOperationClone(mlirModuleGetOperation(raw));
+        return nb::steal(
+            mlirPythonModuleToCapsule(mlirModuleFromOperation(copy)));
+      },
+      nb::arg("module"),
+      "A deep copy of a Module (as a capsule for Module._CAPICreate, which "
+      "owns it): no printing and parsing.");
+  m.def(
       "load_libraries",
       [](std::vector<std::string> paths) {
         // ctypes holds the GIL while it loads a library (~20 ms for the
