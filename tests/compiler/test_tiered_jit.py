@@ -166,3 +166,45 @@ def test_compiles_from_text_keep_working_as_contexts_are_recycled():
         args = (ctypes.c_void_p * 2)(ctypes.addressof(x), ctypes.addressof(y))
         ctypes.CFUNCTYPE(None, ctypes.c_void_p)(address)(args)
         assert y.value == 1000 + n
+
+
+def test_a_first_tier_that_fails_from_text_is_made_in_the_functions_context(tiered, monkeypatch):
+    # The quick code is made from the module's text natively; where that
+    # fails, it is made again from the function's own module, which reports
+    # errors with their source locations.
+    create = jit._create_engine
+    made_from = []
+
+    def no_text_at_level_0(module, opt_level, *args):
+        made_from.append((type(module).__name__, opt_level))
+        if isinstance(module, str) and opt_level == 0:
+            raise jit.CompilationError("injected")
+        return create(module, opt_level, *args)
+
+    monkeypatch.setattr(jit, "_create_engine", no_text_at_level_0)
+    rng = np.random.default_rng(2)
+    x, w = (rng.standard_normal(s).astype(np.float32) for s in [(64, 48), (48, 40)])
+    b = rng.standard_normal(40).astype(np.float32)
+    f = sf.function(step)
+    first = [t.numpy() for t in f(x, w, b)]
+    cache.wait_for_writes()
+    assert ("str", 0) in made_from and ("Module", 0) in made_from
+    for got, want in zip(first, reference(x, w, b)):
+        np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-5)
+
+
+def test_both_tiers_compile_from_text(tiered, monkeypatch):
+    create = jit._create_engine
+    made_from = []
+
+    def spy(module, opt_level, *args):
+        made_from.append((type(module).__name__, opt_level))
+        return create(module, opt_level, *args)
+
+    monkeypatch.setattr(jit, "_create_engine", spy)
+    x = np.ones((8, 8), np.float32)
+    sf.function(step)(x, x, np.ones(8, np.float32))
+    cache.wait_for_writes()
+    kinds = {kind for kind, _ in made_from}
+    levels = {level for _, level in made_from}
+    assert kinds == {"str"} and 0 in levels and max(levels) > 0
