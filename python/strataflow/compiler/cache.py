@@ -81,10 +81,12 @@ def cache_key(ir_text: str, pipeline: str, opt_level: int | None) -> str:
 
 # `sf`-level text (about 1/16 of the LLVM dialect it lowers to) above which a
 # cold compile first makes quick code (the first-tier pipeline, LLVM opt
-# level 0: ~3x faster to make) and the optimized code in the background: a
-# train step's module (~9K) takes ~400 ms to lower and generate at O3 on
-# these machines.
-TIER_UP_CHARS = 4_000
+# level 0: 2-3x faster to make) and the optimized code in the background.
+# On these machines a train step's module (~9K) takes ~400 ms to lower and
+# generate at O3, and a function of ten elementwise ops (~1.1K) ~50 ms
+# (~20 ms in the first tier). Smaller functions compile once: their O3
+# compile is short, and their first code is their final code.
+TIER_UP_CHARS = 1_000
 
 
 def opt_level_for(ir_text: str) -> int:
