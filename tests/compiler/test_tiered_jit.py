@@ -4,6 +4,7 @@ import glob
 import os
 import shutil
 import subprocess
+import types
 
 import numpy as np
 import pytest
@@ -26,6 +27,30 @@ def tiered(tmp_path, monkeypatch):
     sf.config.set_tiered_compilation(True)
 
 
+@pytest.fixture
+def engines(monkeypatch):
+    """Records how each engine is made, (`"str"` or `"Module"`, opt level),
+    and fails those for which `engines.fail(kind, level)` is true."""
+    create = jit._create_engine
+    spy = types.SimpleNamespace(made=[], fail=lambda kind, level: False)
+
+    def create_engine(module, opt_level, *args):
+        kind = type(module).__name__
+        spy.made.append((kind, opt_level))
+        if spy.fail(kind, opt_level):
+            raise jit.CompilationError("injected")
+        return create(module, opt_level, *args)
+
+    monkeypatch.setattr(jit, "_create_engine", create_engine)
+    return spy
+
+
+def inputs(seed):
+    rng = np.random.default_rng(seed)
+    x, w = (rng.standard_normal(s).astype(np.float32) for s in [(64, 48), (48, 40)])
+    return x, w, rng.standard_normal(40).astype(np.float32)
+
+
 def step(x, w, b):
     h = sf.nn.relu(x @ w + b)
     return sf.reduce_sum(h * h, axis=1), sf.sigmoid(h)
@@ -37,9 +62,7 @@ def reference(x, w, b):
 
 
 def test_quick_code_then_optimized_code_same_results(tiered):
-    rng = np.random.default_rng(0)
-    x, w = (rng.standard_normal(s).astype(np.float32) for s in [(64, 48), (48, 40)])
-    b = rng.standard_normal(40).astype(np.float32)
+    x, w, b = inputs(0)
     f = sf.function(step)
     first = [t.numpy() for t in f(x, w, b)]
     engine = f.get_concrete_function(x, w, b)._compiled._compiled._engine
@@ -126,18 +149,9 @@ def test_opt_level_zero_really_skips_the_optimizing_code_generator(tmp_path):
     assert "div" not in listings[2] and "mul" in listings[2]
 
 
-def test_a_failed_tier_up_warns_and_keeps_the_first_tier(tiered, monkeypatch):
-    create = jit._create_engine
-
-    def fail_in_background(module, opt_level, *args):
-        if opt_level > 0:  # the first tier is made at level 0
-            raise jit.CompilationError("injected")
-        return create(module, opt_level, *args)
-
-    monkeypatch.setattr(jit, "_create_engine", fail_in_background)
-    rng = np.random.default_rng(1)
-    x, w = (rng.standard_normal(s).astype(np.float32) for s in [(64, 48), (48, 40)])
-    b = rng.standard_normal(40).astype(np.float32)
+def test_a_failed_tier_up_warns_and_keeps_the_first_tier(tiered, engines):
+    engines.fail = lambda kind, level: level > 0  # the first tier is made at level 0
+    x, w, b = inputs(1)
     f = sf.function(step)
     with pytest.warns(CompilerFallbackWarning, match="first-tier code keeps running"):
         first = [t.numpy() for t in f(x, w, b)]
@@ -168,43 +182,23 @@ def test_compiles_from_text_keep_working_as_contexts_are_recycled():
         assert y.value == 1000 + n
 
 
-def test_a_first_tier_that_fails_from_text_is_made_in_the_functions_context(tiered, monkeypatch):
+def test_a_first_tier_that_fails_from_text_is_made_in_the_functions_context(tiered, engines):
     # The quick code is made from the module's text natively; where that
     # fails, it is made again from the function's own module, which reports
     # errors with their source locations.
-    create = jit._create_engine
-    made_from = []
-
-    def no_text_at_level_0(module, opt_level, *args):
-        made_from.append((type(module).__name__, opt_level))
-        if isinstance(module, str) and opt_level == 0:
-            raise jit.CompilationError("injected")
-        return create(module, opt_level, *args)
-
-    monkeypatch.setattr(jit, "_create_engine", no_text_at_level_0)
-    rng = np.random.default_rng(2)
-    x, w = (rng.standard_normal(s).astype(np.float32) for s in [(64, 48), (48, 40)])
-    b = rng.standard_normal(40).astype(np.float32)
-    f = sf.function(step)
-    first = [t.numpy() for t in f(x, w, b)]
+    engines.fail = lambda kind, level: kind == "str" and level == 0
+    x, w, b = inputs(2)
+    first = [t.numpy() for t in sf.function(step)(x, w, b)]
     cache.wait_for_writes()
-    assert ("str", 0) in made_from and ("Module", 0) in made_from
+    assert ("str", 0) in engines.made and ("Module", 0) in engines.made
     for got, want in zip(first, reference(x, w, b)):
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=1e-5)
 
 
-def test_both_tiers_compile_from_text(tiered, monkeypatch):
-    create = jit._create_engine
-    made_from = []
-
-    def spy(module, opt_level, *args):
-        made_from.append((type(module).__name__, opt_level))
-        return create(module, opt_level, *args)
-
-    monkeypatch.setattr(jit, "_create_engine", spy)
+def test_both_tiers_compile_from_text(tiered, engines):
     x = np.ones((8, 8), np.float32)
     sf.function(step)(x, x, np.ones(8, np.float32))
     cache.wait_for_writes()
-    kinds = {kind for kind, _ in made_from}
-    levels = {level for _, level in made_from}
+    kinds = {kind for kind, _ in engines.made}
+    levels = {level for _, level in engines.made}
     assert kinds == {"str"} and 0 in levels and max(levels) > 0
