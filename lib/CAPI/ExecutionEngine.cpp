@@ -8,9 +8,9 @@
 // builds that target machine at the requested level (fast instruction
 // selection and register allocation at 0).
 //
-// Background compiles start from the text of a module, which they parse
-// into a private context here and lower there, so that no Python object
-// (nor the GIL) is involved.
+// Tiered compiles (both tiers) start from the text of a module, which they
+// parse into a pooled private context here and lower there, so that no
+// Python object (nor the GIL) is involved.
 //
 //===----------------------------------------------------------------------===//
 #include "strataflow/CAPI.h"
