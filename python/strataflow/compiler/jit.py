@@ -93,9 +93,9 @@ def jit_pipeline(optimize: bool | None = None, first_tier: bool = False) -> str:
     here (`optimize=False`: naive loops). `first_tier`: the quick variant
     for the first calls of a tiered compile, which leaves one core to the
     background compile of the optimized code."""
-    threads = pipeline_threads(optimize, first_tier)
     if not (config.optimizer_enabled() if optimize is None else optimize):
         return pipeline_name("llvm")
+    threads = pipeline_threads(True, first_tier)
     target = host.vector_target()
     kernels = config.kernels_enabled() and native_libs.kernels_usable(target, threads)
     openmp = threads > 1 and native_libs.openmp_runtime() is not None
@@ -155,11 +155,11 @@ _warm_up_started = False
 
 
 def warm_up() -> None:
-    """Starts LLVM's one-time set-up (target and code generator), a warm
-    context for compiles from text, and the loading of the libraries the
-    first-tier code calls, in a background thread, once per process: called
-    when the first function is traced, it overlaps the trace instead of
-    delaying the first compile."""
+    """Loads the libraries compiled code calls, then starts LLVM's one-time
+    set-up (target and code generator) and a warm context for compiles from
+    text, in a background thread, once per process: called when the first
+    function is traced, it overlaps the trace instead of delaying the first
+    compile."""
     global _warm_up_started
     if _warm_up_started:
         return
