@@ -36,12 +36,14 @@ def test_preloaded_kernels_are_in_the_global_scope():
     ((3, 5, 7), (slice(None), slice(None), slice(1, 6, 3))),  # 3-d, strided inner
     ((4, 6), (slice(None), slice(3, 3))),                     # empty
 ])
-def test_strided_copies_run_our_memref_copy(shape, index):
+@pytest.mark.parametrize("dtype", [np.float32, np.int64, np.bool_])
+def test_strided_copies_run_our_memref_copy(shape, index, dtype):
     # A slice across rows is copied by `memrefCopy`, which our runtime
-    # defines (upstream's library would load a second MLIR).
+    # defines (upstream's library would load a second MLIR); its element
+    # size is a run-time argument.
     import strataflow as sf
 
-    x = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
+    x = (np.arange(np.prod(shape)) % 3).astype(dtype).reshape(shape)
     f = sf.function(lambda t: t[index])
     np.testing.assert_array_equal(f(x).numpy(), x[index])
     if index == (slice(None), slice(1, 3)):
