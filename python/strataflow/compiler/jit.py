@@ -78,10 +78,14 @@ def _threads() -> int:
     return threads
 
 
+def _optimizing(optimize: bool | None) -> bool:
+    return config.optimizer_enabled() if optimize is None else optimize
+
+
 def pipeline_threads(optimize: bool | None = None, first_tier: bool = False) -> int:
     """The threads that code from `jit_pipeline(optimize, first_tier)` runs
     on: the first tier leaves one core to the background compile."""
-    if not (config.optimizer_enabled() if optimize is None else optimize):
+    if not _optimizing(optimize):
         return 1
     return max(_threads() - 1, 1) if first_tier else _threads()
 
@@ -93,7 +97,7 @@ def jit_pipeline(optimize: bool | None = None, first_tier: bool = False) -> str:
     here (`optimize=False`: naive loops). `first_tier`: the quick variant
     for the first calls of a tiered compile, which leaves one core to the
     background compile of the optimized code."""
-    if not (config.optimizer_enabled() if optimize is None else optimize):
+    if not _optimizing(optimize):
         return pipeline_name("llvm")
     threads = pipeline_threads(True, first_tier)
     target = host.vector_target()
@@ -245,16 +249,15 @@ class CompiledFunction:
         func.attributes["llvm.emit_c_interface"] = ir.UnitAttr.get(module.context)
         symbol = f"_mlir_ciface_{name}"
         threads = pipeline_threads(optimize)
-        quick_pipeline = jit_pipeline(optimize, first_tier=True)
-        quick_threads = pipeline_threads(optimize, first_tier=True)
         self._engine = cache.compiled_engine(
             module, jit_pipeline(optimize),
             lambda llvm_module, level: _build_engine(llvm_module, level, threads),
             opt_level, symbol=symbol,
             open_object=lambda path: SharedObjectEngine(path, threads),
-            first_tier=(
+            first_tier=(  # its pipeline is made only for a compile that tiers
                 lambda text: _first_tier_engine(
-                    module.context, text, quick_pipeline, quick_threads, symbol),
+                    module.context, text, jit_pipeline(optimize, first_tier=True),
+                    pipeline_threads(optimize, first_tier=True), symbol),
                 lambda quick, text, pipeline, level, done: TieredEngine(
                     quick, text, pipeline, level, threads, symbol, done),
             ),
