@@ -4,12 +4,7 @@ import numpy as np
 import pytest
 
 import strataflow as sf
-from staging_helpers import requires
 from strataflow.staging import nest
-
-CMP = ("sf.greater", "sf.less", "sf.equal", "sf.not_equal", "sf.mul", "sf.sub", "sf.neg")
-pytestmark = requires("sf.if", "sf.while", *CMP)
-
 
 def c(v, dtype=np.float32):
     return sf.constant(np.asarray(v, dtype))
@@ -121,7 +116,6 @@ def test_for_over_range_with_a_run_time_step():
     assert g.experimental_get_tracing_count() == 1
 
 
-@requires("sf.fill", "sf.gather", "sf.reduce_sum")
 def test_for_over_tensor_rows_and_continue():
     def f(m):
         acc = sf.zeros([2])
@@ -186,7 +180,6 @@ def test_dtype_change_in_loop_is_a_clear_error():
         f(i32(3))
 
 
-@requires("sf.fill", "sf.concat", "sf.shape", "sf.strided_slice")
 def test_shape_change_needs_an_invariant():
     def grow(n):
         x = sf.ones([1])
@@ -242,7 +235,6 @@ def test_explicit_while_loop_with_maximum_iterations():
     check(f, i32(3))
 
 
-@requires("sf.gather", "sf.select", "sf.broadcast_to", "sf.cast", "sf.expand_dims")
 def test_tensor_array_in_a_staged_loop():
     def f(n):
         ta = sf.TensorArray(sf.float32, size=4)
@@ -253,7 +245,6 @@ def test_tensor_array_in_a_staged_loop():
     check(f, i32(4))
 
 
-@requires("sf.concat", "sf.expand_dims")
 def test_dynamic_tensor_array():
     def f(n):
         ta = sf.TensorArray(sf.int32, size=0, dynamic_size=True)
@@ -307,7 +298,6 @@ def test_print_runs_at_call_time(capfd):
     assert traced == [1]
 
 
-@requires("sf.matmul")
 def test_matmul_many():
     w = c([[0.6, -0.8], [0.8, 0.6]])  # a rotation: 100 products stay bounded
 

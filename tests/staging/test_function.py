@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import strataflow as sf
-from staging_helpers import requires
 from strataflow.staging import RetracingWarning
 
 
@@ -407,7 +406,6 @@ def test_variable_creation_only_on_first_trace():
         make(c([1.0, 2.0]))
 
 
-@requires("sf.mul")
 def test_seed_example_matches_eager():
     def run(staged):
         a, b = sf.Variable(2.0), sf.Variable(3.0)
@@ -425,7 +423,6 @@ def test_seed_example_matches_eager():
     assert eager == staged == (15.0, 6.0, 9.0)
 
 
-@requires("sf.mul")
 def test_seed_example_from_the_tf2_primer():
     # The primer's own numbers: a = b = 1 -> returns 5.0, leaves a = 2, b = 3.
     a, b = sf.Variable(1.0), sf.Variable(1.0)
