@@ -123,6 +123,8 @@ CASES = [
     ("getitem", lambda x: x[1:, ::2], [R(3, 4)]),
     ("strided_slice", lambda x: x[::-1, 1], [R(3, 4)]),
     ("pad", lambda x: sf.pad(x, [[1, 0], [0, 2]]), [R(2, 3)]),
+    ("pad_reflect", lambda x: sf.pad(x, [[1, 0], [0, 2]], "REFLECT"), [R(2, 3)]),
+    ("pad_symmetric", lambda x: sf.pad(x, [[2, 1], [3, 0]], "SYMMETRIC"), [R(2, 3)]),
     ("reverse", lambda x: sf.reverse(x, [1]), [R(2, 3)]),
     ("gather", lambda x: sf.gather(x, IDX, axis=1), [R(2, 3)]),
     ("unsorted_segment_sum", lambda x: sf.math.unsorted_segment_sum(

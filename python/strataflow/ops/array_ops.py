@@ -597,7 +597,7 @@ def _index_int(k) -> int:
 # pad
 # ---------------------------------------------------------------------------
 
-def _pad_infer(x, value, *, paddings, mode):
+def _pad_infer(x, value=None, *, paddings, mode="CONSTANT"):
     d = x.shape.dims
     if d is None or len(paddings) != len(d):
         raise InvalidArgumentError(f"paddings has {len(paddings)} rows for a tensor of shape {rules.dims_text(x.shape)}")
@@ -612,22 +612,12 @@ def _pad_infer(x, value, *, paddings, mode):
     return TensorSpec(TensorShape._of(out), x.dtype)
 
 
-def _pad_kernel(x, value, *, paddings, mode):
-    if mode == "CONSTANT":
-        return np.pad(x, paddings, mode="constant", constant_values=value)
-    return np.pad(x, paddings, mode="reflect" if mode == "REFLECT" else "symmetric")
-
-
-def _pad_emit(b, x, value, *, out_specs, paddings, mode):
-    if mode != "CONSTANT":
-        raise UnimplementedError(f"pad mode {mode} is not supported in staged code", op="pad")
+def _pad_emit(b, x, value, *, out_specs, paddings):
     flat = [p for pair in paddings for p in pair]
     return b.op("sf.pad", [x, value], [b.tensor_type(out_specs)], {"paddings": b.i64_array(flat)})
 
 
 def _pad_grad(ctx, g):
-    if ctx.attrs["mode"] != "CONSTANT":
-        return [None, None]
     x = ctx.inputs[0]
     p = ctx.attrs["paddings"]
     begin = [lo for lo, _ in p]
@@ -635,14 +625,65 @@ def _pad_grad(ctx, g):
     return [_slice_normalized(g, begin, end, [1] * len(p)), None]
 
 
-_PAD = op_def("pad", _pad_kernel, _pad_infer, _pad_emit, _pad_grad, dtype_group=(0, 1))
+_PAD = op_def("pad", lambda x, value, *, paddings: np.pad(x, paddings, constant_values=value),
+              _pad_infer, _pad_emit, _pad_grad, dtype_group=(0, 1))
+
+
+def _mirror_positions(n, lo, hi, mode):
+    """The positions along an axis of size `n` that its mirror padding reads:
+    `lo` reflected ones, the axis itself, `hi` reflected ones. REFLECT does not
+    repeat the edge element, SYMMETRIC does. A constant for a known `n`; ops
+    for a symbolic one."""
+    s = 1 if mode == "REFLECT" else 0
+    if isinstance(n, int):
+        return constant(np.concatenate([np.arange(lo - 1 + s, s - 1, -1), np.arange(n),
+                                        np.arange(n - 1 - s, n - 1 - s - hi, -1)]).astype(np.int32))
+    return concat([range_(lo - 1 + s, s - 1, -1), range_(0, n),
+                   range_(n - 1 - s, n - 1 - s - hi, -1)], 0)
+
+
+def _padded_axes(paddings):
+    return [(axis, lo, hi) for axis, (lo, hi) in enumerate(paddings) if lo or hi]
+
+
+def _mirror_pad_staged(x, *, paddings, mode):
+    """A gather along each padded axis."""
+    for axis, lo, hi in _padded_axes(paddings):
+        n = x.shape.dims[axis]
+        x = gather(x, _mirror_positions(shape(x)[axis] if n is None else n, lo, hi, mode), axis=axis)
+    return x
+
+
+def _mirror_pad_grad(ctx, g):
+    """The gathers' gradients in reverse: each padding element's gradient is
+    added to the element it mirrors (TF's MirrorPadGrad)."""
+    dims = list(ctx.inputs[0].shape.dims)
+    steps = []
+    for axis, lo, hi in _padded_axes(ctx.attrs["paddings"]):
+        if dims[axis] is None:
+            raise InvalidArgumentError("the gradient of a mirror pad needs static sizes along the padded axes")
+        steps.append((axis, tuple(dims), _mirror_positions(dims[axis], lo, hi, ctx.attrs["mode"])))
+        dims[axis] += lo + hi
+    for axis, before, positions in reversed(steps):
+        g = apply(_GATHER_GRAD, [g, positions], shape=before, axis=axis, batch_dims=0)
+    return [g]
+
+
+_MIRROR_PAD = op_def(
+    "mirror_pad",
+    lambda x, *, paddings, mode: np.pad(x, paddings, mode="reflect" if mode == "REFLECT" else "symmetric"),
+    _pad_infer, composite(_mirror_pad_staged), _mirror_pad_grad)
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tensor:
-    """Pads each axis by `paddings[i] = [before, after]`.
+    """Pads each axis by `paddings[i] = [before, after]`: with `constant_values`
+    (CONSTANT), or with the tensor mirrored at its edges, the edge itself
+    excluded (REFLECT) or included (SYMMETRIC).
 
         >>> sf.pad(sf.constant([1, 2]), [[1, 2]]).numpy()
         array([0, 1, 2, 0, 0], dtype=int32)
+        >>> sf.pad(sf.constant([1, 2, 3]), [[2, 1]], "REFLECT").numpy()
+        array([3, 2, 1, 2, 3, 2], dtype=int32)
     """
     mode = mode.upper()
     if mode not in ("CONSTANT", "REFLECT", "SYMMETRIC"):
@@ -651,7 +692,9 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tens
     if p.ndim != 2 or p.shape[1] != 2:
         raise InvalidArgumentError(f"paddings must have shape [rank, 2], got {list(p.shape)}")
     pairs = tuple((int(lo), int(hi)) for lo, hi in p)
-    return apply(_PAD, [tensor, constant_values], paddings=pairs, mode=mode)
+    if mode == "CONSTANT":
+        return apply(_PAD, [tensor, constant_values], paddings=pairs)
+    return apply(_MIRROR_PAD, [tensor], paddings=pairs, mode=mode)
 
 
 # ---------------------------------------------------------------------------
