@@ -5,11 +5,14 @@ re-traces the Python function under a tape and returns the gradients of
 the tensor arguments and of every variable the function uses (arguments
 and captures), given the output cotangents.
 
-    >>> f = sf.function(lambda x: sf.sin(x) * w)      # doctest: +SKIP
+    >>> w = sf.Variable(2.0)
+    >>> f = sf.function(lambda x: sf.sin(x) * w)
+    >>> x = sf.constant(0.0)
     >>> with sf.GradientTape() as tape:
     ...     tape.watch(x)
     ...     y = f(x)                 # compiled forward
-    >>> tape.gradient(y, [x, w])     # compiled backward
+    >>> tape.gradient(y, [x, w])     # compiled backward: [w * cos(x), sin(x)]
+    [<sf.Tensor: shape=(), dtype=float32, numpy=2.0>, <sf.Tensor: shape=(), dtype=float32, numpy=0.0>]
 """
 from __future__ import annotations
 

@@ -6,10 +6,13 @@ element of the target; `batch_jacobian` runs one pass per element of a
 *single example* -- the cotangent has e_j in every row of the batch, so the
 batch dimension is vectorized (examples must not interact).
 
+    >>> x = sf.constant([1.0, 2.0])
     >>> with sf.GradientTape() as t:
-    ...     t.watch(x)                      # x: [2]
+    ...     t.watch(x)
     ...     y = x * x
-    >>> t.jacobian(y, x)                    # doctest: +SKIP  diag(2x), shape [2, 2]
+    >>> t.jacobian(y, x)                    # diag(2x)
+    <sf.Tensor: shape=(2, 2), dtype=float32, numpy=array([[2., 0.],
+           [0., 4.]], dtype=float32)>
 """
 from __future__ import annotations
 

@@ -1,7 +1,16 @@
 """JIT-compile an `sf` module for the CPU and call it with NumPy arrays.
 
-    >>> fn = compile_module(module, "f")     # doctest: +SKIP
+    >>> from mlir import ir
+    >>> from strataflow.compiler import new_context
+    >>> module = ir.Module.parse('''
+    ... func.func @f(%a: tensor<2x4xf32>, %b: tensor<2x4xf32>) -> tensor<2x4xf32> {
+    ...   %c = sf.add %a, %b : tensor<2x4xf32>
+    ...   return %c : tensor<2x4xf32>
+    ... }''', context=new_context())
+    >>> fn = compile_module(module, "f")
     >>> fn(np.ones((2, 4), np.float32), np.ones((2, 4), np.float32))
+    (array([[2., 2., 2., 2.],
+           [2., 2., 2., 2.]], dtype=float32),)
 
 Every public function gets `llvm.emit_c_interface`; arguments are passed as
 memref descriptors pointing at the NumPy data and results come back as

@@ -64,8 +64,17 @@ def pipeline_name(stage: str, options: str = "") -> str:
 def lower(module: ir.Module, stage: str, options: str = "") -> ir.Module:
     """Returns a copy of `module` (at stage `sf`) lowered to `stage`.
 
-    >>> lower(m, "linalg")                                   # doctest: +SKIP
-    >>> lower(m, "loops", "optimize=1 target=avx2")          # vectorized loops
+    >>> from mlir import ir
+    >>> from strataflow.compiler import new_context
+    >>> m = ir.Module.parse('''
+    ... func.func @f(%a: tensor<8xf32>) -> tensor<8xf32> {
+    ...   %b = sf.add %a, %a : tensor<8xf32>
+    ...   return %b : tensor<8xf32>
+    ... }''', context=new_context())
+    >>> "linalg.generic" in str(lower(m, "linalg"))
+    True
+    >>> "vector<8xf32>" in str(lower(m, "loops", "optimize=1 target=avx2"))  # vectorized loops
+    True
     """
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; expected one of {STAGES}")

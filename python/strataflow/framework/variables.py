@@ -2,8 +2,7 @@
 
     >>> v = sf.Variable([1.0, 2.0])
     >>> v.assign_add([1.0, 1.0])
-    >>> v.numpy()
-    array([2., 3.], dtype=float32)
+    <sf.Variable 'Variable:0' shape=(2,) dtype=float32, numpy=array([2., 3.], dtype=float32)>
 
 Every access is an op on the variable's `handle` (`read_variable`,
 `assign_variable`, `assign_add_variable`, `assign_sub_variable`), so tapes

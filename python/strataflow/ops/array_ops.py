@@ -57,8 +57,7 @@ def constant(value, dtype=None, shape=None, name=None) -> Tensor:
     """A tensor holding `value` (Python value, list or NumPy array).
 
         >>> sf.constant([[1, 2], [3, 4]])
-        <sf.Tensor: shape=(2, 2), dtype=int32, numpy=
-        array([[1, 2],
+        <sf.Tensor: shape=(2, 2), dtype=int32, numpy=array([[1, 2],
                [3, 4]], dtype=int32)>
         >>> sf.constant(0.0, shape=[2])
         <sf.Tensor: shape=(2,), dtype=float32, numpy=array([0., 0.], dtype=float32)>

@@ -413,7 +413,8 @@ def _horner(coefficients, w):
 def erfinv(x, name=None):
     """The inverse of `erf` on (-1, 1) (±inf at ±1), to float32 accuracy.
 
-        >>> sf.math.erfinv(sf.math.erf(0.5)).numpy()   # about 0.5
+        >>> sf.math.erfinv(sf.math.erf([0.5, -0.25])).numpy().round(5)
+        array([ 0.5 , -0.25], dtype=float32)
     """
     x = convert_to_tensor(x)
     rules.require(x.dtype, FLOAT, "erfinv")

@@ -243,7 +243,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     """Samples from N(mean, stddev^2).
 
         >>> sf.random.normal([3], seed=1).dtype
-        tf.float32
+        sf.float32
     """
     shape, dtype = _shape_arg(shape), _float_dtype(dtype)
     u = _unit(_stream(seed, generator), shape, dtype, open_interval=True) * 2 - 1

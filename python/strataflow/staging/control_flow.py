@@ -5,8 +5,11 @@ Eagerly they are plain Python. Inside a trace, `stage_if` / `stage_while`
 build the region ops; AutoGraph's operators use the same two functions, with
 `names` (the Python variables that make up the state) for error messages.
 
-    >>> sf.cond(x > 0, lambda: x, lambda: -x)                     # doctest: +SKIP
+    >>> x = sf.constant(-2.0)
+    >>> sf.cond(x > 0, lambda: x, lambda: -x)
+    <sf.Tensor: shape=(), dtype=float32, numpy=2.0>
     >>> sf.while_loop(lambda i, s: i < 10, lambda i, s: (i + 1, s + i), [0, 0.0])
+    [10, 45.0]
 
 Staging rules (TensorFlow's): a branch/loop value that is a tensor on
 either side is carried as a tensor (Python numbers are converted); its dtype

@@ -78,8 +78,16 @@ def _point(desc, a: np.ndarray) -> None:
 class Executor:
     """Calls one compiled function; see the module docstring.
 
-        >>> ex = Executor(compiled, [(np.float32, ())], [(np.float32, ())])  # doctest: +SKIP
-        >>> results, new_values = ex([np.float32(1.0)])
+        >>> from mlir import ir
+        >>> from strataflow.compiler import compile_module, new_context
+        >>> module = ir.Module.parse('''
+        ... func.func @f(%x: tensor<f32>) -> tensor<f32> {
+        ...   %y = sf.add %x, %x : tensor<f32>
+        ...   return %y : tensor<f32>
+        ... }''', context=new_context())
+        >>> ex = Executor(compile_module(module, "f"), [(np.float32, ())], [(np.float32, ())])
+        >>> ex([np.float32(1.0)])           # (results, new values of written arguments)
+        ([array(2., dtype=float32)], ())
     """
 
     def __init__(self, compiled, inputs, outputs, written=()):

@@ -59,9 +59,21 @@ class ConcreteFunction:
     `inputs`/`outputs` are the graph's symbolic tensors, `structured_outputs`
     the returned structure (Python values stay as they were).
 
-        >>> cf = f.get_concrete_function(sf.TensorSpec([None], sf.float32), 2)
-        >>> print(cf.graph)                                # doctest: +SKIP
+        >>> @sf.function
+        ... def scale(x, n):
+        ...     return x * n
+        >>> cf = scale.get_concrete_function(sf.TensorSpec([None], sf.float32), 2)
+        >>> print(cf.graph)                                # n = 2 is a constant
+        module {
+          func.func @scale...(%arg0: tensor<?xf32>) -> tensor<?xf32> {
+            %0 = sf.constant dense<2.000000e+00> : tensor<f32>
+            ...
+            %3 = sf.mul %arg0, %2 : tensor<?xf32>
+            return %3 : tensor<?xf32>
+          }
+        }
         >>> cf(sf.constant([1.0]), 2)
+        <sf.Tensor: shape=(1,), dtype=float32, numpy=array([2.], dtype=float32)>
     """
 
     def __init__(self, graph: FuncGraph, structured_outputs, output_template, input_specs, n_variable_inputs):

@@ -13,11 +13,24 @@ inputs into `ir.Value`s -- capturing what comes from outside:
 then builds the op at the current insertion point with the location of the
 user's source line, and wraps the results as `SymbolicTensor`s.
 
-    >>> g = FuncGraph("f")                                    # doctest: +SKIP
+    >>> from strataflow.framework import context
+    >>> g = FuncGraph("f")
     >>> x = g.add_input(sf.TensorSpec([2], sf.float32))
     >>> with context.graph_scope(g):
     ...     y = x + 1.0
+    >>> y
+    <sf.Tensor shape=(2,) dtype=float32 (symbolic, in f)>
     >>> g.finish([y]); print(g.module)
+    module {
+      func.func @f(%arg0: tensor<2xf32>) -> tensor<2xf32> {
+        %0 = sf.constant dense<1.000000e+00> : tensor<f32>
+        %1 = sf.constant dense<2> : tensor<1xi64>
+        %2 = sf.broadcast_to %0, %1 : (tensor<f32>, tensor<1xi64>) -> tensor<2xf32>
+        %3 = sf.add %arg0, %2 : tensor<2xf32>
+        return %3 : tensor<2xf32>
+      }
+    }
+    <BLANKLINE>
 """
 from __future__ import annotations
 

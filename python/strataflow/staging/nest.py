@@ -3,7 +3,7 @@
     >>> flatten({"b": [1, 2], "a": 3})
     [3, 1, 2]
     >>> pack_sequence_as({"b": [0, 0], "a": 0}, [7, 8, 9])
-    {'a': 7, 'b': [8, 9]}
+    {'b': [8, 9], 'a': 7}
 
 Dict values are visited in sorted key order (TensorFlow's rule), so two dicts
 with the same keys flatten alike whatever their insertion order.

@@ -1,7 +1,17 @@
 """Converting functions: source -> `transformer.transform` -> a new function
 object with the original's globals, defaults and closure cells.
 
-    >>> g = convert(f)          # g behaves like f, with staged control flow
+    >>> def f(x):
+    ...     if x > 0:
+    ...         x = x * 2
+    ...     return x
+    >>> print(converted_source(f))  # what `convert(f)` compiles when f is in a file
+    def f(x):
+    ...
+        x, = ag__.if_stmt(x > 0, ag__if_true_1, ag__if_false_1, (x,), ('x',), ...)
+        return ag__.retval(x)
+    >>> convert(f) is f             # typed at a prompt, f has no source file
+    True
     >>> convert(np.sum) is np.sum   # library code is never converted
     True
 
