@@ -337,7 +337,9 @@ void packMatmulRhs(RewriterBase &rewriter, linalg::MatmulOp op,
 //===----------------------------------------------------------------------===//
 
 /// Tiles `op` into an scf.forall and fuses its single-use elementwise
-/// producers (fills, fused elementwise generics) into the tile.
+/// producers (fills, fused elementwise generics) and pads into the tile. A
+/// fused pad pads just the block's input window, in cache, on the block's
+/// thread, instead of a padded copy of the whole input made up front.
 void tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op,
                     ArrayRef<int64_t> tile) {
   scf::SCFTilingOptions tiling;
@@ -345,12 +347,25 @@ void tileForThreads(RewriterBase &rewriter, linalg::LinalgOp op,
       .setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
+  // Until fusion is done the untiled consumer still uses the producer too,
+  // and the loop takes an output's producer as its shared output.
+  auto usedOnlyHere = [&](tensor::ExtractSliceOp slice, OpResult producer) {
+    auto loop = slice->getParentOfType<scf::ForallOp>();
+    return llvm::all_of(producer.getUsers(), [&](Operation *user) {
+      return user == op.getOperation() || user == loop.getOperation() ||
+             user->getParentOfType<scf::ForallOp>() == loop;
+    });
+  };
   options.setFusionControlFn(
-      [](tensor::ExtractSliceOp, OpResult producer, bool)
+      [&](tensor::ExtractSliceOp slice, OpResult producer, bool)
           -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+        if (!usedOnlyHere(slice, producer))
+          return std::nullopt;
+        if (isa<tensor::PadOp>(producer.getOwner()))
+          return scf::SCFTileAndFuseOptions::ControlFnResult{};
         auto linalgOp = dyn_cast<linalg::LinalgOp>(producer.getOwner());
         if (!linalgOp || linalgOp.getNumReductionLoops() != 0 ||
-            !producer.hasOneUse() || linalgOp->hasAttr(kPackMarker))
+            linalgOp->hasAttr(kPackMarker))
           return std::nullopt;
         return scf::SCFTileAndFuseOptions::ControlFnResult{};
       });
@@ -735,6 +750,15 @@ struct SfCpuTileAndVectorizePass
       if (!s.threadTile.empty())
         tileForThreads(rewriter, op, s.threadTile);
     }
+
+    // Pads as a fill plus an insert of the padded tensor: the fill is then
+    // tiled and vectorized like any elementwise op (a pad bufferizes to a
+    // scalar fill loop).
+    if (func.walk([](tensor::PadOp) { return WalkResult::interrupt(); })
+            .wasInterrupted())
+      applyWithCanonicalization(func, [](RewritePatternSet &p) {
+        linalg::populateDecomposePadPatterns(p);
+      });
 
     // 2. Registers: every op, including the tiles made by step 1.
     SmallVector<linalg::LinalgOp> ops;

@@ -117,6 +117,9 @@ CONVS = [
     dict(n=1, h=13, w=17, c=8, kh=3, kw=3, f=16, stride=2),    # strided
     dict(n=2, h=7, w=7, c=24, kh=1, kw=1, f=40),               # 1x1
     dict(n=1, h=10, w=10, c=4, kh=5, kw=5, f=6, padding="VALID"),
+    # thread blocks that pad their own input window (edge blocks, partial tiles)
+    dict(n=3, h=23, w=29, c=16, kh=3, kw=3, f=40),
+    dict(n=2, h=31, w=19, c=8, kh=5, kw=3, f=24, stride=2),
 ]
 
 

@@ -84,11 +84,41 @@ func.func @conv(%x: tensor<8x18x18x32xf32>, %w: tensor<3x3x32x64xf32>) -> tensor
   return %r : tensor<8x16x16x64xf32>
 }
 
+// A padded convolution pads each thread block's input window inside the
+// block (zeros written as vectors, the window copied in), and zeroes its own
+// output tile there: no padded copy of the whole input, no separate pass
+// over the output.
+// CHECK-LABEL: func.func @conv_padded
+// CHECK-SAME: (%[[X:[a-z0-9]+]]: tensor<8x16x16x32xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: scf.forall
+// CHECK-NOT: tensor.pad
+// CHECK: tensor.extract_slice %[[X]]
+// CHECK: vector.transfer_write %{{.*}} : vector<32xf32>, tensor<1x?x?x32xf32>
+// CHECK: tensor.insert_slice
+// CHECK: vector.transfer_write %{{.*}} : vector<{{32|64}}xf32>, tensor<1x1x
+// CHECK: vector.fma
+// CHECK-NOT: scf.forall (
+// CHECK-NOT: tensor.pad
+// CHECK: return
+func.func @conv_padded(%x: tensor<8x16x16x32xf32>, %w: tensor<3x3x32x64xf32>) -> tensor<8x16x16x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<8x16x16x32xf32> to tensor<8x18x18x32xf32>
+  %e = tensor.empty() : tensor<8x16x16x64xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16x16x64xf32>) -> tensor<8x16x16x64xf32>
+  %r = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<8x18x18x32xf32>, tensor<3x3x32x64xf32>) outs(%c : tensor<8x16x16x64xf32>) -> tensor<8x16x16x64xf32>
+  return %r : tensor<8x16x16x64xf32>
+}
+
 // An iteration space with a zero-size dim computes nothing: the op is
 // replaced by its init (for a reduction over an empty axis: the identity).
 // CHECK-LABEL: func.func @empty
 // CHECK-NOT: linalg.generic
-// CHECK-NOT: scf.forall
+// CHECK-NOT: scf.forall (
 // CHECK: %[[FILL:.*]] = vector.transfer_write %{{.*}} : vector<6xf32>, tensor<6xf32>
 // CHECK-NEXT: return %{{.*}}, %[[FILL]]
 #id = affine_map<(d0, d1) -> (d0, d1)>
