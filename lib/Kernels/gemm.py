@@ -26,7 +26,11 @@ import sys
 # vector ISA -> (MR rows, NR columns) of the register tile: MR x NR/lanes
 # accumulators plus the B row and an A broadcast fit the register file.
 TILES = {"avx2": (6, 16), "avx512": (8, 32)}
-KC = 256  # K block: a KC x NR panel of B stays in L1 across an MC block
+# K block. AVX2: a KC x NR panel of B (16 KB) stays in L1 across an MC block.
+# AVX-512 (measured on Zen 4, 1024^3 on one thread, against 256): 128 -4%,
+# 512 +2%, 1024 +4% (+5% on two threads; 2048^3 +8%). C's tile is read and
+# written once per block, and B's 32-wide panel streams from L2 anyway.
+KC = {"avx2": 256, "avx512": 1024}
 UNROLL = 4  # k steps per iteration of the register tile's loop
 MG = 12  # MR rows x MG per MC block (72 rows on AVX2): its A rows stay in L2
 # Tasks per call: one per thread (the caller runs one; more, smaller tasks
@@ -156,7 +160,7 @@ def blocks(target: str, layout: str) -> str:
     %c1 = arith.constant 1 : index
     %mr = arith.constant {mr} : index
     %nr = arith.constant {nr} : index
-    %kcmax = arith.constant {KC} : index
+    %kcmax = arith.constant {KC[target]} : index
     %mc = arith.constant {MG * mr} : index
     %unroll = arith.constant {UNROLL} : index
     %shift = arith.constant {TASK_WORK_SHIFT} : index

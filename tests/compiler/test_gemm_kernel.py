@@ -67,11 +67,11 @@ def test_layouts_static(transpose_a, transpose_b, m, n, k, threads):
 def test_layouts_dynamic_every_edge(transpose_a, transpose_b, threads):
     # Dynamic sizes always take the kernel, however small: size 1, fewer
     # rows than a register tile, partial tiles in both dims, one K block,
-    # several K blocks of equal size.
+    # several K blocks of equal size (K blocks: 256 on AVX2, 1024 on AVX-512).
     text, ref, _ = K.matmul_layouts(0, 0, 0, transpose_a, transpose_b, dynamic=True)
     fn = compile_f(text, threads)
     rng = np.random.default_rng(7)
-    for m, n, k in [(1, 1, 1), (1, 33, 5), (5, 1, 9), (6, 16, 8), (7, 17, 13), (13, 47, 257), (61, 3, 600)]:
+    for m, n, k in [(1, 1, 1), (1, 33, 5), (5, 1, 9), (6, 16, 8), (7, 17, 13), (13, 47, 257), (61, 3, 600), (37, 70, 2100)]:
         a = rng.standard_normal((k, m) if transpose_a else (m, k)).astype(np.float32)
         b = rng.standard_normal((n, k) if transpose_b else (k, n)).astype(np.float32)
         got = fn(a, b)[0]
@@ -95,7 +95,7 @@ def test_beta_zero_and_one(threads):
     assert re.search(r"call @sf_gemm\w*\(.*, %c0\)", lowered_loops(zero_init, f"optimize=1 target={TARGET}"))
     fn = compile_f(ACCUMULATE, threads)
     rng = np.random.default_rng(11)
-    for m, n, k in [(1, 1, 1), (7, 17, 13), (61, 40, 600)]:
+    for m, n, k in [(1, 1, 1), (7, 17, 13), (61, 40, 600), (19, 33, 2100)]:
         a, b, c = (rng.standard_normal(s).astype(np.float32) for s in [(m, k), (k, n), (m, n)])
         got = fn(a, b, c)[0]
         assert_matmul_close(got, c + a.astype(np.float64) @ b.astype(np.float64), k)
