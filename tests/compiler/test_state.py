@@ -228,8 +228,6 @@ def test_print_in_a_loop_runs_every_iteration(capfd):
      ("i8", np.int8), ("i64", np.int64), ("f64", np.float64)],
 )
 def test_print_element_types(capfd, element, dtype, optimize):
-    if element == "i1" and optimize:
-        pytest.xfail("vectorized reads of i1 buffers are not widened to i8 yet")
     text = f"""
     func.func @f(%x: tensor<2x2x{element}>) {{
       sf.print %x {{message = "x:"}} : tensor<2x2x{element}>
