@@ -107,6 +107,41 @@ def test_switched_off(tiered):
     assert not isinstance(engine, jit.TieredEngine)
 
 
+def test_heavy_contractions_compile_once():
+    """Convolutions and non-kernel matmuls count their multiply-adds (the
+    first tier's code would run them ~30x slower than it saves); kernel
+    matmuls and dynamic shapes count nothing."""
+    conv = ("%y = sf.conv2d %x, %w strides [1, 1] dilations [1, 1] padding [1, 1, 1, 1]"
+            " : (tensor<8x16x16x32xf32>, tensor<3x3x32x64xf32>) -> tensor<8x16x16x64xf32>")
+    f64 = "%c = sf.matmul %a, %b : (tensor<64x128xf64>, tensor<128x32xf64>) -> tensor<64x32xf64>"
+    at_b = ("%c = sf.batch_matmul %a, %b {transpose_a = true}"
+            " : (tensor<4x128x64xf32>, tensor<4x128x32xf32>) -> tensor<4x64x32xf32>")
+    kernel = "%c = sf.matmul %a, %b : (tensor<64x128xf32>, tensor<128x32xf32>) -> tensor<64x32xf32>"
+    dynamic = "%c = sf.matmul %a, %b : (tensor<?x128xf64>, tensor<128x32xf64>) -> tensor<?x32xf64>"
+    assert cache.compiled_macs(conv) == 8 * 16 * 16 * 64 * (3 * 3 * 32)
+    assert cache.compiled_macs(f64) == 64 * 32 * 128
+    assert cache.compiled_macs(at_b) == 4 * 64 * 32 * 128
+    assert cache.compiled_macs(kernel) == cache.compiled_macs(dynamic) == 0
+    assert cache.compiled_macs("\n".join([conv, f64, kernel])) == (
+        cache.compiled_macs(conv) + cache.compiled_macs(f64))
+
+
+def test_heavy_function_is_not_tiered(tiered, monkeypatch):
+    macs = 8 * 8 * 5 * 4  # the conv's
+    monkeypatch.setattr(cache, "TIER_UP_MAX_MACS", macs)
+    x = np.ones((1, 8, 8, 4), np.float32)
+    w = np.ones((1, 1, 4, 5), np.float32)
+    f = sf.function(lambda x, w: sf.nn.relu(sf.nn.conv2d(x, w, 1, "VALID")))
+    np.testing.assert_allclose(f(x, w).numpy(), np.full((1, 8, 8, 5), 4.0))
+    engine = f.get_concrete_function(x, w)._compiled._compiled._engine
+    assert not isinstance(engine, jit.TieredEngine)
+    monkeypatch.setattr(cache, "TIER_UP_MAX_MACS", macs + 1)
+    # another function: the first one's engine is in the memory cache
+    f = sf.function(lambda x, w: sf.nn.relu(sf.nn.conv2d(x, w, 1, "VALID")) + 1.0)
+    f(x, w)
+    assert isinstance(f.get_concrete_function(x, w)._compiled._compiled._engine, jit.TieredEngine)
+
+
 def test_small_call_path_rebinds(tiered):
     f = sf.function(lambda x: x * 2.0 + 1.0)  # one small result: the C++ call path
     x = np.arange(4, dtype=np.float32)

@@ -28,7 +28,9 @@ from __future__ import annotations
 import collections
 import functools
 import hashlib
+import math
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -87,6 +89,35 @@ def cache_key(ir_text: str, pipeline: str, opt_level: int | None) -> str:
 # (~20 ms in the first tier). Smaller functions compile once: their O3
 # compile is short, and their first code is their final code.
 TIER_UP_CHARS = 1_000
+# Multiply-adds of compiled contractions above which the first tier's code
+# would run longer than the optimized code takes to make: its vectorized
+# loops at LLVM opt level 0 are ~30x slower (a conv2d train step's first call
+# took 6.4 s tiered, 1.7 s compiled once at O3). Kernel matmuls run the same
+# precompiled code in both tiers and do not count.
+TIER_UP_MAX_MACS = 1 << 28
+_CONTRACTION = re.compile(
+    r"sf\.(conv2d|batch_matmul|matmul) [^\n]*?: \(tensor<([\dx]+)x(\w+)>, tensor<([\dx]+)x\w+>\)"
+    r" -> tensor<([\dx]+)x\w+>")
+
+
+def _dims(text: str) -> list[int]:
+    return [int(d) for d in text.split("x")]
+
+
+def compiled_macs(ir_text: str) -> int:
+    """Multiply-adds of the static convolutions and of the matmuls that do not
+    call the GEMM kernel in `sf` text (dynamic shapes count nothing)."""
+    total = 0
+    for m in _CONTRACTION.finditer(ir_text):
+        name, a, element, b, out = m.group(1), _dims(m.group(2)), m.group(3), _dims(m.group(4)), m.group(5)
+        if name == "conv2d":
+            inner = b[0] * b[1] * b[2]  # filter: kh x kw x in x out
+        elif name == "matmul" and element == "f32" and config.kernels_enabled():
+            continue
+        else:
+            inner = a[-2] if "transpose_a = true" in m.group(0) else a[-1]
+        total += math.prod(_dims(out)) * inner
+    return total
 
 
 def opt_level_for(ir_text: str) -> int:
@@ -271,7 +302,8 @@ def compiled_engine(
             store_object(key, final, symbol)
 
     if (first_tier is not None and standalone and opt_level is None and level > 0
-            and len(ir_text) >= TIER_UP_CHARS and config.tiered_compilation_enabled()):
+            and len(ir_text) >= TIER_UP_CHARS and config.tiered_compilation_enabled()
+            and compiled_macs(ir_text) < TIER_UP_MAX_MACS):
         quick, tier_up = first_tier
         engine = tier_up(quick(ir_text), ir_text, pipeline, level, store)
     else:
