@@ -346,7 +346,9 @@ def _crop(xp, padding, hw):
 
 
 def _backprop_input_staged(dy, w, *, input_shape, strides, dilations, padding):
-    """A stride-1 convolution of the dilated `dy` with the flipped filter."""
+    """A stride-1 convolution of the dilated `dy` with the flipped filter,
+    padded to give the gradient of the padded input, less the rows and
+    columns the forward padding added where the padding allows."""
     kh, kw = w.shape.dims[:2]
     t, b, l, r = padding
     hp, wp = input_shape[1] + t + b, input_shape[2] + l + r
@@ -354,8 +356,11 @@ def _backprop_input_staged(dy, w, *, input_shape, strides, dilations, padding):
     lh, lw = spread.shape.dims[1:3]
     eh, ew = (kh - 1) * dilations[0] + 1, (kw - 1) * dilations[1] + 1
     flipped = array_ops.transpose(array_ops.reverse(w, [0, 1]), [0, 1, 3, 2])
-    dxp = apply(_CONV2D, [spread, flipped], strides=(1, 1), dilations=dilations,
-                padding=(eh - 1, hp - lh, ew - 1, wp - lw))
+    full = (eh - 1, hp - lh, ew - 1, wp - lw)  # the padded input's gradient
+    cropped = (full[0] - t, full[1] - b, full[2] - l, full[3] - r)
+    if min(cropped) >= 0:  # the input's gradient directly
+        return apply(_CONV2D, [spread, flipped], strides=(1, 1), dilations=dilations, padding=cropped)
+    dxp = apply(_CONV2D, [spread, flipped], strides=(1, 1), dilations=dilations, padding=full)
     return _crop(dxp, padding, input_shape[1:3])
 
 
