@@ -62,6 +62,16 @@ bool fusable(OpOperand *fused) {
   });
 }
 
+/// Reshapes fold into ops by expanding their iteration spaces, but not into
+/// matmuls: an expanded matmul is a generic contraction, which neither calls
+/// the GEMM kernel nor gets the packed schedule (a copy made for the reshape
+/// costs far less).
+bool expandable(OpOperand *fused) {
+  Operation *producer = fused->get().getDefiningOp();
+  return singleUse(fused) && !isa<linalg::MatmulOp>(fused->getOwner()) &&
+         !isa<linalg::MatmulOp>(producer);
+}
+
 struct SfFuseElementwisePass
     : public sf::impl::SfFuseElementwiseBase<SfFuseElementwisePass> {
   void runOnOperation() override {
@@ -70,7 +80,7 @@ struct SfFuseElementwisePass
     // The patterns and clean-ups of upstream's pass; only elementwise
     // fusion proper gets the multi-use control.
     linalg::populateElementwiseOpsFusionPatterns(patterns, fusable);
-    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, singleUse);
+    linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, expandable);
     tensor::populateBubbleUpExpandShapePatterns(patterns);
     affine::AffineApplyOp::getCanonicalizationPatterns(patterns, context);
     linalg::GenericOp::getCanonicalizationPatterns(patterns, context);

@@ -107,3 +107,18 @@ func.func @reduced_first(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>, %acc: tensor<
   } -> tensor<4x8xf32>
   return %red, %n : tensor<4xf32>, tensor<4x8xf32>
 }
+
+// A reshape stays a reshape before a matmul: folded in, it would turn the
+// matmul into a generic contraction (no GEMM kernel, no packed schedule).
+// CHECK-LABEL: func.func @reshape_into_matmul
+// CHECK: tensor.collapse_shape
+// CHECK: linalg.matmul
+// CHECK-NOT: linalg.generic
+func.func @reshape_into_matmul(%x: tensor<2x3x8xf32>, %w: tensor<8x4xf32>) -> tensor<6x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %a = tensor.collapse_shape %x [[0, 1], [2]] : tensor<2x3x8xf32> into tensor<6x8xf32>
+  %e = tensor.empty() : tensor<6x4xf32>
+  %c = linalg.fill ins(%zero : f32) outs(%e : tensor<6x4xf32>) -> tensor<6x4xf32>
+  %r = linalg.matmul ins(%a, %w : tensor<6x8xf32>, tensor<8x4xf32>) outs(%c : tensor<6x4xf32>) -> tensor<6x4xf32>
+  return %r : tensor<6x4xf32>
+}
