@@ -107,3 +107,16 @@ def mlp_step(params, x, y, lr):
         return steps / (time.perf_counter() - t0)
 
     return first_ms, run
+
+
+def conv_grads(x, w):
+    """(first call ms, gradient fn) of sum(conv2d(x, w)^2) with respect to x
+    and w, or None without JAX: `fn()` returns the two gradients, ready."""
+    if jax is None:
+        return None
+    grads = jax.jit(jax.grad(lambda x, w: jnp.sum(conv2d_nhwc_same(x, w) ** 2), argnums=(0, 1)))
+    xj, wj = jnp.asarray(x), jnp.asarray(w)
+    t0 = time.perf_counter()
+    jax.block_until_ready(grads(xj, wj))
+    first_ms = (time.perf_counter() - t0) * 1e3
+    return first_ms, lambda: jax.block_until_ready(grads(xj, wj))
