@@ -365,13 +365,23 @@ def _backprop_input_staged(dy, w, *, input_shape, strides, dilations, padding):
 
 
 def _backprop_filter_staged(x, dy, *, filter_shape, strides, dilations, padding):
-    """One [Cin, N*OH*OW] x [N*OH*OW, Cout] product per filter tap."""
+    """One [Cin, R] x [R, Cout] product per filter tap, reading the padded
+    input in place. Flattened to [N*Hp*Wp, Cin], tap (i, j)'s inputs are its
+    rows from i*dh*Wp + j*dw on, against `dy` placed on the same grid (zeros
+    where no output is): no window is copied, for ~7% more multiply-adds at
+    3x3 SAME."""
     kh, kw, cin, cout = filter_shape
-    xp, flat_dy = _pad_hw_op(x, padding), array_ops.reshape(dy, [-1, cout])
-    out_hw = dy.shape.dims[1:3]
-    taps = [math_ops.matmul(array_ops.reshape(_window_view(xp, i, j, out_hw, strides, dilations),
-                                              [-1, cin]), flat_dy, transpose_a=True)
-            for i in range(kh) for j in range(kw)]
+    xp = _pad_hw_op(x, padding)
+    n, hp, wp, _ = xp.shape.dims
+    spread = _dilate(dy, strides)
+    lh, lw = spread.shape.dims[1:3]
+    grid = _pad_hw_op(spread, (0, hp - lh, 0, wp - lw))
+    last = (kh - 1) * dilations[0] * wp + (kw - 1) * dilations[1]
+    rows = n * hp * wp - last  # a window's rows reach past the grid's last output
+    flat_x = array_ops.reshape(xp, [-1, cin])
+    flat_dy = array_ops.reshape(grid, [-1, cout])[:rows]
+    taps = [math_ops.matmul(flat_x[off:off + rows], flat_dy, transpose_a=True)
+            for off in (i * dilations[0] * wp + j * dilations[1] for i in range(kh) for j in range(kw))]
     return array_ops.reshape(array_ops.stack(taps), list(filter_shape))
 
 
