@@ -15,6 +15,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -619,7 +620,14 @@ struct PadLowering : OpConversionPattern<PadOp> {
     });
     Value value = rewriter.create<tensor::ExtractOp>(loc, adaptor.getValue(),
                                                      ValueRange{});
-    Value init = rewriter.create<tensor::EmptyOp>(loc, sizes, type.getElementType());
+    // alloc_tensor, not tensor.empty: CSE would merge equal fills of two
+    // pads, and bufferization then copies the one filled buffer into the
+    // other instead of filling both.
+    SmallVector<Value> dynamicSizes;
+    for (auto [i, size] : llvm::enumerate(sizes))
+      if (type.isDynamicDim(i))
+        dynamicSizes.push_back(getValueOrCreateConstantIndexOp(rewriter, loc, size));
+    Value init = bufferization::AllocTensorOp::create(rewriter, loc, type, dynamicSizes);
     Value filled =
         rewriter.create<linalg::FillOp>(loc, value, init).getResult(0);
     auto in = cast<RankedTensorType>(x.getType());

@@ -78,12 +78,19 @@ func.func @strided(%x: tensor<7xf32>) -> tensor<3xf32> {
   return %0 : tensor<3xf32>
 }
 
+// Each pad fills a buffer of its own (alloc_tensor, which CSE does not merge:
+// a shared fill would be one buffer copied into the other pad's).
 // CHECK-LABEL: func.func @pad
+// CHECK: bufferization.alloc_tensor() : tensor<4x5xf32>
 // CHECK: linalg.fill
 // CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[1, 0] [2, 3] [1, 1]
-func.func @pad(%x: tensor<2x3xf32>, %v: tensor<f32>) -> tensor<4x5xf32> {
+// CHECK: bufferization.alloc_tensor() : tensor<4x5xf32>
+// CHECK: linalg.fill
+// CHECK: tensor.insert_slice %{{.*}} into %{{.*}}[1, 0] [2, 3] [1, 1]
+func.func @pad(%x: tensor<2x3xf32>, %y: tensor<2x3xf32>, %v: tensor<f32>) -> (tensor<4x5xf32>, tensor<4x5xf32>) {
   %0 = sf.pad %x, %v {paddings = array<i64: 1, 1, 0, 2>} : (tensor<2x3xf32>, tensor<f32>) -> tensor<4x5xf32>
-  return %0 : tensor<4x5xf32>
+  %1 = sf.pad %y, %v {paddings = array<i64: 1, 1, 0, 2>} : (tensor<2x3xf32>, tensor<f32>) -> tensor<4x5xf32>
+  return %0, %1 : tensor<4x5xf32>, tensor<4x5xf32>
 }
 
 // A zero-size operand: the result is all padding (no insert_slice, whose
