@@ -372,7 +372,7 @@ def _backprop_filter_staged(x, dy, *, filter_shape, strides, dilations, padding)
     3x3 SAME."""
     kh, kw, cin, cout = filter_shape
     xp = _pad_hw_op(x, padding)
-    n, hp, wp, _ = xp.shape.dims
+    n, hp, wp, _ = _static(xp.shape.dims, "conv2d_backprop_filter")
     spread = _dilate(dy, strides)
     lh, lw = spread.shape.dims[1:3]
     grid = _pad_hw_op(spread, (0, hp - lh, 0, wp - lw))
