@@ -69,7 +69,7 @@ bool fusable(OpOperand *fused) {
 bool expandable(OpOperand *fused) {
   Operation *producer = fused->get().getDefiningOp();
   return singleUse(fused) && !isa<linalg::MatmulOp>(fused->getOwner()) &&
-         !isa<linalg::MatmulOp>(producer);
+         !isa_and_nonnull<linalg::MatmulOp>(producer);
 }
 
 struct SfFuseElementwisePass

@@ -634,11 +634,10 @@ def _mirror_positions(n, lo, hi, mode):
     repeat the edge element, SYMMETRIC does. A constant for a known `n`; ops
     for a symbolic one."""
     s = 1 if mode == "REFLECT" else 0
+    parts = [(lo - 1 + s, s - 1, -1), (0, n, 1), (n - 1 - s, n - 1 - s - hi, -1)]
     if isinstance(n, int):
-        return constant(np.concatenate([np.arange(lo - 1 + s, s - 1, -1), np.arange(n),
-                                        np.arange(n - 1 - s, n - 1 - s - hi, -1)]).astype(np.int32))
-    return concat([range_(lo - 1 + s, s - 1, -1), range_(0, n),
-                   range_(n - 1 - s, n - 1 - s - hi, -1)], 0)
+        return constant(np.concatenate([np.arange(*p) for p in parts]).astype(np.int32))
+    return concat([range_(*p) for p in parts], 0)
 
 
 def _padded_axes(paddings):
